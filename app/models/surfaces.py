@@ -1,0 +1,240 @@
+"""Loss surfaces f(x, y) for the gradient-descent lesson: the classic test functions, a convex
+quadratic with adjustable condition number and rotation, and a surface the learner types.
+
+Each surface is a sympy expression in the real symbols x, y (from app.models.expr), compiled
+once (cached) to vectorised numpy functions for grids and paths, plus the gradient as Python
+source that app.models.descent inlines into its tight update loops. No Qt.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+
+from app.models.expr import X, Y, parse
+
+SURFACE_NAMES = ("quadratic", "rosenbrock", "himmelblau", "beale", "saddle", "camel")
+SURFACE_TITLES = ("Quadratic bowl", "Rosenbrock", "Himmelblau", "Beale", "Saddle x² − y²", "Six-hump camel")
+TYPED = -1  # the surface index that means "the formula the learner typed"
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A loss surface. ``expr`` is a sympy expression in X, Y; limits are the plotted box;
+    ``minima`` the known local minima (global first; empty for the saddle), as (x, y) pairs."""
+
+    name: str
+    title: str
+    expr: sp.Expr
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    minima: tuple[tuple[float, float], ...] = ()
+    start: tuple[float, float] = (-4.0, 3.0)
+    critical: tuple[float, float] | None = None  # where the Hessian is analysed (the global minimum)
+    text: str = field(default="", compare=False)  # the formula as typed / shown in the UI
+
+    @property
+    def compiled(self) -> Compiled:
+        return compile_surface(self.expr)
+
+    def f(self, x, y) -> np.ndarray:
+        return self.compiled.f(x, y)
+
+    def grad(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        return self.compiled.grad(x, y)
+
+    def hessian_at(self, x: float, y: float) -> np.ndarray:
+        """The 2×2 Hessian at (x, y) (float)."""
+        return np.array(self.compiled.hess(float(x), float(y)), dtype=float).reshape(2, 2)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Vectorised numpy callables and the gradient as straight-line Python source.
+
+    ``grad_lines`` assign ``gx`` and ``gy`` from floats ``x``, ``y`` using math functions
+    imported unqualified (sqrt, exp, …; see ``MATH_NAMES``)."""
+
+    f: object
+    grad: object
+    hess: object
+    grad_lines: tuple[str, ...]
+
+
+MATH_NAMES = {name: getattr(math, name) for name in (
+    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "log", "sqrt", "pi", "e")}
+
+
+def _vectorise(fn):
+    def call(x, y):
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        with np.errstate(all="ignore"):
+            out = fn(x, y)
+        return np.broadcast_to(np.asarray(out, dtype=float), np.broadcast(x, y).shape).copy()
+    return call
+
+
+@lru_cache(maxsize=64)
+def compile_surface(expr: sp.Expr) -> Compiled:
+    """Differentiate with sympy and compile (lambdify for numpy; pycode for the loops). Cached."""
+    from sympy.printing.pycode import PythonCodePrinter
+
+    gx, gy = sp.diff(expr, X), sp.diff(expr, Y)
+    hess = [sp.diff(gx, X), sp.diff(gx, Y), sp.diff(gy, X), sp.diff(gy, Y)]
+    f_np = _vectorise(sp.lambdify((X, Y), expr, modules="numpy"))
+    gx_np = _vectorise(sp.lambdify((X, Y), gx, modules="numpy"))
+    gy_np = _vectorise(sp.lambdify((X, Y), gy, modules="numpy"))
+    h_math = sp.lambdify((X, Y), hess, modules="math")
+
+    def h_fn(x: float, y: float) -> list[float]:
+        try:
+            return [float(v) for v in h_math(x, y)]
+        except (ArithmeticError, ValueError, TypeError):  # outside the domain (e.g. sqrt(x) at 0)
+            return [math.nan] * 4
+
+    printer = PythonCodePrinter({"fully_qualified_modules": False, "standard": "python3"})
+    subs, (rgx, rgy) = sp.cse([gx, gy], symbols=sp.numbered_symbols("_c"))
+    lines = [f"{sym} = {printer.doprint(e)}" for sym, e in subs]
+    lines += [f"gx = float({printer.doprint(rgx)})", f"gy = float({printer.doprint(rgy)})"]
+    return Compiled(f_np, lambda x, y: (gx_np(x, y), gy_np(x, y)), h_fn, tuple(lines))
+
+
+# --- the built-in surfaces ---------------------------------------------------------------------
+def quadratic_hessian(cond: float, angle_deg: float) -> np.ndarray:
+    """H = R diag(1, κ) Rᵀ with R the rotation by ``angle_deg``: eigenvalues μ = 1 and L = κ."""
+    t = math.radians(angle_deg)
+    c, s = math.cos(t), math.sin(t)
+    R = np.array([[c, -s], [s, c]])
+    return R @ np.diag([1.0, float(cond)]) @ R.T
+
+
+def _quadratic(cond: float, angle: float) -> Surface:
+    H = quadratic_hessian(cond, angle)
+    a, b, c = (sp.Float(v, 17) for v in (H[0, 0], H[0, 1], H[1, 1]))
+    expr = sp.Rational(1, 2) * (a * X**2 + 2 * b * X * Y + c * Y**2)
+    return Surface("quadratic", SURFACE_TITLES[0], expr, (-5.0, 5.0), (-5.0, 5.0), ((0.0, 0.0),),
+                   (-4.0, 3.0), (0.0, 0.0), text=f"½(u² + {cond:g}·v²), rotated {angle:g}°")
+
+
+_HIMMELBLAU_MINIMA = ((3.0, 2.0), (-2.805118086952745, 3.131312518250573),
+                      (-3.779310253377747, -3.283185991286170), (3.584428340330492, -1.848126526964404))
+_CAMEL_MINIMA = ((0.08984201368301331, -0.7126564032704135), (-0.08984201368301331, 0.7126564032704135))
+
+
+@lru_cache(maxsize=1)
+def _fixed() -> dict[str, Surface]:
+    R = sp.Rational
+    return {
+        "rosenbrock": Surface("rosenbrock", SURFACE_TITLES[1], (1 - X) ** 2 + 100 * (Y - X**2) ** 2,
+                              (-2.0, 2.0), (-1.0, 3.0), ((1.0, 1.0),), (-1.2, 1.0), (1.0, 1.0),
+                              text="(1 − x)² + 100(y − x²)²"),
+        "himmelblau": Surface("himmelblau", SURFACE_TITLES[2], (X**2 + Y - 11) ** 2 + (X + Y**2 - 7) ** 2,
+                              (-5.0, 5.0), (-5.0, 5.0), _HIMMELBLAU_MINIMA, (-0.5, -0.5), (3.0, 2.0),
+                              text="(x² + y − 11)² + (x + y² − 7)²"),
+        "beale": Surface("beale", SURFACE_TITLES[3],
+                         (R(3, 2) - X + X * Y) ** 2 + (R(9, 4) - X + X * Y**2) ** 2 + (R(21, 8) - X + X * Y**3) ** 2,
+                         (-4.5, 4.5), (-4.5, 4.5), ((3.0, 0.5),), (1.0, 1.4), (3.0, 0.5),
+                         text="(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²"),
+        "saddle": Surface("saddle", SURFACE_TITLES[4], X**2 - Y**2, (-3.0, 3.0), (-3.0, 3.0), (),
+                          (-2.5, 0.1), (0.0, 0.0), text="x² − y²"),
+        "camel": Surface("camel", SURFACE_TITLES[5],
+                         (4 - R(21, 10) * X**2 + X**4 / 3) * X**2 + X * Y + (-4 + 4 * Y**2) * Y**2,
+                         (-2.0, 2.0), (-1.2, 1.2), _CAMEL_MINIMA, (-1.5, -1.0), _CAMEL_MINIMA[0],
+                         text="(4 − 2.1x² + x⁴/3)x² + xy + (−4 + 4y²)y²"),
+    }
+
+
+def surface(index: int, cond: float = 10.0, angle: float = 30.0, typed: str | None = None) -> Surface:
+    """Surface number ``index`` (0..5, see SURFACE_NAMES); ``TYPED`` (−1) parses ``typed``.
+
+    Raises app.models.expr.ParseError for a bad typed formula."""
+    index = int(round(index))
+    if index == TYPED:
+        return typed_surface(typed or "")
+    if index == 0:
+        return _quadratic(float(cond), float(angle))
+    return _fixed()[SURFACE_NAMES[index]]
+
+
+@lru_cache(maxsize=32)
+def typed_surface(text: str, box: float = 5.0) -> Surface:
+    """A learner's f(x, y), parsed safely; its minima in [−box, box]² are found numerically."""
+    expr = parse(text)
+    if not expr.free_symbols:
+        expr = expr + 0 * X  # a constant surface still is a function of x, y
+    minima = find_minima(expr, (-box, box), (-box, box))
+    crit = minima[0] if minima else None
+    return Surface("typed", "Your surface", expr, (-box, box), (-box, box), minima, (-4.0, 3.0), crit, text=text)
+
+
+def find_minima(expr: sp.Expr, xlim, ylim, n: int = 61, max_count: int = 4) -> tuple[tuple[float, float], ...]:
+    """Local minima inside the box: grid local minima refined by Newton steps (best f first)."""
+    comp = compile_surface(expr)
+    xs, ys = np.linspace(*xlim, n), np.linspace(*ylim, n)
+    XX, YY = np.meshgrid(xs, ys)
+    Z = comp.f(XX, YY)
+    Z = np.where(np.isfinite(Z), Z, np.inf)
+    centre = Z[1:-1, 1:-1]
+    neigh = np.stack([Z[1 + dy:n - 1 + dy, 1 + dx:n - 1 + dx]
+                      for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dx or dy])
+    local = np.isfinite(centre) & np.all(centre <= neigh, axis=0)
+    found: list[tuple[float, float, float]] = []
+    for j, i in zip(*np.nonzero(local), strict=True):
+        p = np.array([XX[j + 1, i + 1], YY[j + 1, i + 1]])
+        for _ in range(30):  # Newton on ∇f = 0, from a point already near a minimum
+            g = np.array([v.item() for v in comp.grad(p[0], p[1])])
+            H = np.array(comp.hess(float(p[0]), float(p[1])), dtype=float).reshape(2, 2)
+            try:
+                step = np.linalg.solve(H, g)
+            except np.linalg.LinAlgError:
+                break
+            if not np.all(np.isfinite(step)):
+                break
+            p = p - step
+            if np.hypot(*step) < 1e-13:
+                break
+        H = np.array(comp.hess(float(p[0]), float(p[1])), dtype=float).reshape(2, 2)
+        inside = xlim[0] <= p[0] <= xlim[1] and ylim[0] <= p[1] <= ylim[1]
+        if inside and np.all(np.isfinite(H)) and np.all(np.linalg.eigvalsh((H + H.T) / 2) > -1e-9):
+            fval = float(comp.f(p[0], p[1]))
+            if all(np.hypot(p[0] - q[0], p[1] - q[1]) > 1e-4 for q in found):
+                found.append((float(p[0]), float(p[1]), fval))
+    found.sort(key=lambda q: q[2])
+    return tuple((q[0], q[1]) for q in found[:max_count])
+
+
+# --- the typed formula as numbers -----------------------------------------------------------------
+# Explorer params are numbers only (they cross to the derivation's helper process as JSON and are
+# validated as floats), so a typed formula travels as printable-ASCII codes packed 7 per float
+# (7 bits each = 49 bits < 2^53, exact in a double) under the keys typed_0, typed_1, …
+_PACK = 7
+
+
+def encode_text(text: str) -> dict[str, float]:
+    """``text`` (printable ASCII; other characters become '?') as {"typed_len", "typed_k"} floats."""
+    codes = [ord(c) if 32 <= ord(c) < 127 else ord("?") for c in text]
+    out = {"typed_len": float(len(codes))}
+    for k in range(0, len(codes), _PACK):
+        value = 0
+        for c in codes[k:k + _PACK]:
+            value = value * 128 + c
+        out[f"typed_{k // _PACK}"] = float(value)
+    return out
+
+
+def decode_text(params: dict[str, float]) -> str:
+    """The inverse of encode_text ("" when the keys are absent)."""
+    n = int(params.get("typed_len", 0))
+    chars: list[str] = []
+    for k in range(0, n, _PACK):
+        value, width = int(params.get(f"typed_{k // _PACK}", 0)), min(_PACK, n - k)
+        chunk = []
+        for _ in range(width):
+            value, c = divmod(value, 128)
+            chunk.append(chr(c))
+        chars += reversed(chunk)
+    return "".join(chars)

@@ -1,0 +1,199 @@
+"""The gradient-descent explorer (2-D view, offscreen): dragging the start point and changing a
+learning rate change the drawn paths; the typed surface, divergence, the race clock, hover,
+themes and the explorer contract."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from app.explorers.descent import DescentExplorer
+from app.lessons import LESSONS_DIR, load_lesson
+from app.models import descent as model
+from app.widgets.theme import DARK, LIGHT, PROJECTOR
+
+
+@pytest.fixture
+def lesson():
+    return load_lesson(LESSONS_DIR / "gradient-descent.toml")
+
+
+@pytest.fixture
+def explorer(qtbot, lesson):
+    w = DescentExplorer(lesson)
+    qtbot.addWidget(w)
+    w.resize(1100, 760)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _curve(w, k=0):
+    x, y = w.contour.curves[k].getData()
+    return np.column_stack([x, y])
+
+
+def _mouse(widget, kind, pos: QPoint, buttons):
+    event = QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), Qt.MouseButton.LeftButton,
+                        buttons, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def _to_viewport(w, x, y) -> QPoint:
+    vb = w.contour.getPlotItem().vb
+    scene = vb.mapViewToScene(QPointF(x, y))
+    return w.contour.mapFromScene(scene)
+
+
+def test_dragging_the_start_point_moves_every_path(qtbot, explorer):
+    w = explorer
+    before = _curve(w)
+    start, target = _to_viewport(w, -4.0, 3.0), _to_viewport(w, 2.0, -3.0)
+    viewport = w.contour.viewport()
+    with qtbot.waitSignal(w.params_changed, timeout=3000):
+        _mouse(viewport, QEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton)
+        for t in np.linspace(0.1, 1.0, 6):
+            p = start + (target - start) * t
+            _mouse(viewport, QEvent.Type.MouseMove, QPoint(round(p.x()), round(p.y())), Qt.MouseButton.LeftButton)
+        _mouse(viewport, QEvent.Type.MouseButtonRelease, target, Qt.MouseButton.NoButton)
+    p = w.params()
+    assert p["x0"] == pytest.approx(2.0, abs=0.15) and p["y0"] == pytest.approx(-3.0, abs=0.15)
+    after = _curve(w)
+    assert after[0] == pytest.approx([p["x0"], p["y0"]])
+    assert not np.allclose(before[: len(after)], after[: len(before)])
+
+
+def test_changing_lr_changes_the_path(qtbot, explorer):
+    w = explorer
+    before = _curve(w)
+    slider = w.controls.lr_sliders["sgd"]
+    with qtbot.waitSignal(w.params_changed, timeout=3000) as blocker:
+        slider.setValue(slider.value() + 40)
+    lr = blocker.args[0]["lr_sgd"]
+    assert lr > 0.05 * 1.5  # 40 ticks = 0.4 decades
+    after = _curve(w)
+    assert not np.allclose(before, after)
+    expected = model.run(w._surface, "sgd", model.Hyper(lr), (-4.0, 3.0), 200)
+    np.testing.assert_allclose(after, expected.xy, rtol=1e-12)
+
+
+def test_gd_past_two_over_l_diverges_and_says_so(qtbot, explorer):
+    w = explorer
+    with qtbot.waitSignal(w.params_changed):
+        w.set_params({"lr_sgd": 0.21})
+    q = w.quantities()
+    assert q["diverged_sgd"] == 1.0 and q["lr_max"] == pytest.approx(0.2)
+    assert "diverged at step" in w.controls.status.text()
+    assert np.all(np.isfinite(_curve(w)))
+    ex = {e.id: e for e in w.lesson.exercises}
+    assert ex["make-gd-diverge"].met(q)
+
+
+def test_momentum_exercise_can_be_met(qtbot, explorer):
+    w = explorer
+    w.set_params({"lr_momentum": 0.1, "momentum": 0.5})
+    ex = {e.id: e for e in w.lesson.exercises}
+    assert w.quantities()["steps_to_min_momentum"] < 100
+    assert ex["momentum-under-100"].met(w.quantities())
+
+
+def test_typed_surface_and_parser_errors(qtbot, explorer):
+    w = explorer
+    c = w.controls
+    c.surface.setCurrentIndex(c.surface.count() - 1)
+    c.formula.setText("(x - 1)^2 + 4*(y + 2)^2")
+    with qtbot.waitSignal(w.params_changed):
+        c.formula.editingFinished.emit()
+    p = w.params()
+    assert p["surface"] == -1 and "typed_len" in p
+    assert w.quantities()["cond_hessian"] == pytest.approx(4.0)
+    c.formula.setText("__import__('os')")
+    c.formula.editingFinished.emit()
+    qtbot.waitUntil(lambda: c.formula_error.isVisibleTo(w))
+    assert "unknown name '__import__'" in c.formula_error.text()
+    assert w.quantities()["cond_hessian"] == pytest.approx(4.0)  # the last good surface stays
+
+
+def test_race_clock(qtbot, explorer):
+    w = explorer
+    w.controls.reset_button.click()
+    assert w.params()["step"] == 0
+    assert len(_curve(w)) == 1
+    w.controls.step_button.click()
+    assert w.params()["step"] == 1 and len(_curve(w)) == 2
+    w.controls.speed.setCurrentIndex(4)  # 25×
+    w.controls.play_button.click()
+    assert w.is_playing() and w.controls.play_button.text() == "Pause"
+    qtbot.waitUntil(lambda: w.params()["step"] >= 100, timeout=5000)
+    w.controls.play_button.click()
+    assert not w.is_playing()
+    step = int(w.params()["step"])
+    assert len(_curve(w)) == step + 1
+    x, _ = w.loss.curves[0].getData()
+    assert w.loss.cursor.value() == step and len(x) == 201
+
+
+def test_hover_shows_exact_numbers(qtbot, explorer):
+    w = explorer
+    path = w._race.paths["sgd"]
+    k = 3
+    scene = w.contour.getPlotItem().vb.mapViewToScene(QPointF(*path.xy[k]))
+    text, _ = w.contour.hover_text(scene)
+    assert f"step {k}" in text
+    assert f"{path.f[k]:.6g}" in text and f"{path.grad_norm[k]:.6g}" in text
+
+
+def test_params_roundtrip_and_extra_numbers(qtbot, explorer, lesson):
+    w = explorer
+    p = w.params()
+    assert set(model.PARAMS) <= set(p)
+    assert all(isinstance(v, float) for v in p.values())
+    assert {"cur_x", "cur_y", "cur_f", "cur_gx", "cur_gy"} <= set(p)
+    w.set_params({"surface": 2, "x0": -0.5, "y0": -0.5})
+    assert w.params()["surface"] == 2 and w._surface.name == "himmelblau"
+    w.reset()
+    assert w.params()["surface"] == 0
+    names, rows = w.export_table()
+    assert names[:3] == ["optimizer", "step", "x"] and len(rows) == 6 * 201
+    assert w.plot_item() is w.contour.getPlotItem()
+
+
+def test_field_toggle_draws_arrows(qtbot, explorer):
+    w = explorer
+    assert w.contour.field.getData()[0] is None or len(w.contour.field.getData()[0]) == 0
+    w.controls.field.setChecked(True)
+    xs, ys = w.contour.field.getData()
+    assert len(xs) == 15 * 15 * 6
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK, PROJECTOR], ids=lambda t: t.name)
+def test_themes_paint(qtbot, explorer, theme):
+    w = explorer
+    w.apply_theme(theme)
+    if theme is PROJECTOR:
+        w.resize(1920, 1080)
+    # with room to spare, nothing of the controls is cut off on the right
+    qtbot.waitUntil(lambda: w.scroll.viewport().width() >= w.controls.minimumSizeHint().width())
+    assert w.minimumSizeHint().width() < 1000  # fits beside a projector-sized derivation panel
+    img = QImage(w.size(), QImage.Format.Format_ARGB32)
+    img.fill(0)
+    w.render(img)
+    corner = w.loss.mapTo(w, QPoint(3, 3))
+    assert img.pixelColor(corner).name().upper() == theme.background.upper()
+    vp = w.scroll.viewport()
+    controls = vp.mapTo(w, QPoint(vp.width() - 3, vp.height() - 3))
+    assert img.pixelColor(controls).name().upper() == theme.panel.upper()
+
+    assert w.contour.curves[0].opts["pen"].widthF() == pytest.approx(theme.line_width * 1.2)
+    font = w.contour.getPlotItem().getAxis("bottom").style["tickFont"]
+    assert font.pixelSize() == theme.font_px
+
+
+def test_no_gl_needed_for_the_2d_explorer(qtbot, explorer):
+    assert explorer._view3d is None
+    assert math.isfinite(explorer.quantities()["L"])
