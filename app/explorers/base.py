@@ -40,6 +40,10 @@ class Explorer(QWidget):
         """Named numbers lesson exercises check (the topic's QUANTITIES)."""
         raise NotImplementedError
 
+    def busy(self) -> bool:
+        """True while background work (a large SVD, a render) is still running; screenshots wait."""
+        return False
+
     # --- export --------------------------------------------------------------------------
     def plot_item(self):
         """The pyqtgraph item File → Export plot writes to PNG/SVG (a PlotItem or GraphicsLayout)."""
