@@ -48,6 +48,7 @@ class DescentExplorer(Explorer):
         self._field = False
         self._surface = surface(0)
         self._race: model.Race | None = None
+        self._memo: dict = {}  # per-optimiser paths kept between changes (see model.race)
         self._view3d = None
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
@@ -260,7 +261,7 @@ class DescentExplorer(Explorer):
                 self._p["x0"], self._p["y0"] = self._surface.start
             self.contour.set_surface(self._surface)
         self._p["step"] = min(self._p["step"], self._p["steps"])
-        self._race = model.race(self._p, self._typed)
+        self._race = model.race(self._p, self._typed, memo=self._memo)
         self._redraw()
         if emit:
             self.params_changed.emit(self.params())

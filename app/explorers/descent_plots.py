@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem
 
-from app.widgets.theme import LIGHT, Theme
+from app.widgets.theme import LIGHT, Theme, text_px
 
 GRID = 220  # contour resolution (samples per side)
 LEVELS = 18  # filled-contour bands
@@ -83,6 +83,7 @@ class ContourView(pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_clicked)
         self._paths: list = []  # (name, title, xy, f, gn) shown
+        self._drawn: dict = {}  # curve index → (path array, step) it shows: unchanged curves are skipped
         self.diverged: list[bool] = []
         self._step = 0
         self._surface = None
@@ -139,8 +140,12 @@ class ContourView(pg.PlotWidget):
         hx, hy, brushes, symbols = [], [], [], []
         for i, curve in enumerate(self.curves):
             if i < len(self._paths):
-                xy = self._paths[i][2][: step + 1]
-                curve.setData(xy[:, 0], xy[:, 1])
+                full = self._paths[i][2]
+                xy = full[: step + 1]
+                drawn = self._drawn.get(i)
+                if drawn is None or drawn[0] is not full or drawn[1] != step:  # unchanged paths stay as drawn
+                    curve.setData(xy[:, 0], xy[:, 1])
+                    self._drawn[i] = (full, step)
                 curve.show()
                 if len(xy):
                     hx.append(xy[-1, 0])
@@ -291,6 +296,8 @@ class LossView(pg.PlotWidget):
         self.getPlotItem().setLabel("left", "f − f*")
         self.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self.colors: list[str] = []
+        self._drawn: dict = {}  # curve index → what it shows, to skip unchanged curves on redraw
+        self._drawn_f: dict = {}
 
     def set_paths(self, paths: list, colors: list[str], f_ref: float, steps: int) -> None:
         relabel = [p[1] for p in paths] != getattr(self, "_titles", None) or colors != getattr(self, "_cols", None)
@@ -307,9 +314,11 @@ class LossView(pg.PlotWidget):
         for i, c in enumerate(self.curves):
             if i < len(paths):
                 name, title, xy, f, gn = paths[i]
-                with np.errstate(all="ignore"):
-                    gap = np.maximum(f - f_ref, 1e-16)
-                c.setData(np.arange(len(gap), dtype=float), gap)
+                if self._drawn.get(i) != (id(f), f_ref) or self._drawn_f.get(i) is not f:  # else unchanged
+                    with np.errstate(all="ignore"):
+                        gap = np.maximum(f - f_ref, 1e-16)
+                    c.setData(np.arange(len(gap), dtype=float), gap)
+                    self._drawn[i], self._drawn_f[i] = (id(f), f_ref), f
                 c.show()
                 if relabel:
                     c.setPen(pg.mkPen(colors[i], width=self.theme.line_width))
@@ -334,7 +343,7 @@ class LossView(pg.PlotWidget):
         self.theme = theme
         self.setBackground(theme.background)
         font = QFont()
-        font.setPixelSize(round(theme.font_px * 0.9))
+        font.setPixelSize(text_px(theme, 0.9))
         item = self.getPlotItem()
         for name in ("bottom", "left"):
             ax = item.getAxis(name)
@@ -355,4 +364,4 @@ class LossView(pg.PlotWidget):
         self.legend.setBrush(pg.mkBrush(QColor(self.theme.panel)))
         self.legend.setPen(pg.mkPen(self.theme.grid))
         for _, label in self.legend.items:
-            label.setText(label.text, color=self.theme.foreground, size=f"{round(self.theme.font_px * 0.85)}px")
+            label.setText(label.text, color=self.theme.foreground, size=f"{text_px(self.theme, 0.85)}px")

@@ -210,14 +210,32 @@ class Race:
         return q
 
 
-def race(params: dict[str, float], typed: str | None = None, only: tuple[str, ...] = OPTIMIZERS) -> Race:
-    """Run the optimisers in ``only`` with the hyperparameters in ``params`` (see PARAMS)."""
+def race(params: dict[str, float], typed: str | None = None, only: tuple[str, ...] = OPTIMIZERS,
+         memo: dict | None = None) -> Race:
+    """Run the optimisers in ``only`` with the hyperparameters in ``params`` (see PARAMS).
+
+    With a ``memo`` dict (the caller keeps it between calls) an optimiser whose inputs — surface,
+    start, steps, noise and its own hyperparameters — did not change is not run again: dragging
+    one learning rate re-runs one path, not six."""
     p = {k: s.default for k, s in PARAMS.items()} | dict(params)
-    surf = surface(int(round(p["surface"])), p["cond"], p["angle"], typed if p["surface"] <= TYPED + 0.5 else None)
+    typed = typed if p["surface"] <= TYPED + 0.5 else None
+    surf = surface(int(round(p["surface"])), p["cond"], p["angle"], typed)
     steps = int(round(p["steps"]))
-    noise = noise_for(steps, p["noise"], int(p["seed"]))
     hs = hypers(p)
-    paths = {o: run(surf, o, hs[o], (p["x0"], p["y0"]), steps, noise) for o in only}
+    shared = (int(round(p["surface"])), p["cond"], p["angle"], typed, p["x0"], p["y0"], steps, p["noise"],
+              int(p["seed"]))
+    noise = None
+    paths = {}
+    for o in only:
+        key = (o, hs[o], *shared)
+        if memo is not None and memo.get(o, (None,))[0] == key:
+            paths[o] = memo[o][1]
+            continue
+        if noise is None:
+            noise = noise_for(steps, p["noise"], int(p["seed"]))
+        paths[o] = run(surf, o, hs[o], (p["x0"], p["y0"]), steps, noise)
+        if memo is not None:
+            memo[o] = (key, paths[o])
     return Race(surf, paths, steps)
 
 

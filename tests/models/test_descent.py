@@ -195,3 +195,19 @@ def test_generated_loops_agree_with_the_readable_reference(opt):
     for n in (0, 1, 7, 29):
         theta, _, _ = d.replay(surf, opt, hyper, (-0.5, -0.5), n)
         np.testing.assert_allclose(theta, path.xy[n], rtol=1e-13, atol=1e-13)
+
+
+def test_memo_reruns_only_the_optimiser_whose_inputs_changed():
+    memo: dict = {}
+    params = {"surface": 1.0, "x0": -1.2, "y0": 1.0, "steps": 300.0, "noise": 0.1, "seed": 3.0}
+    first = d.race(params, memo=memo)
+    second = d.race(params | {"lr_sgd": params.get("lr_sgd", d.PARAMS["lr_sgd"].default) * 0.5}, memo=memo)
+    assert all(second.paths[o] is first.paths[o] for o in d.OPTIMIZERS if o != "sgd")
+    assert second.paths["sgd"] is not first.paths["sgd"]
+    # whatever the memo holds, the answer equals a fresh run
+    for changed in ({"beta1": 0.8}, {"x0": 0.5}, {"seed": 4.0}, {"steps": 200.0}, {"surface": 2.0}):
+        p = params | changed
+        cached, fresh = d.race(p, memo=memo), d.race(p)
+        for o in d.OPTIMIZERS:
+            np.testing.assert_array_equal(cached.paths[o].xy, fresh.paths[o].xy)
+            assert cached.paths[o].diverged_at == fresh.paths[o].diverged_at
