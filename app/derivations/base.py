@@ -7,6 +7,7 @@ a hand-typed claim that nothing verifies.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -28,6 +29,16 @@ class Step:
         rel = {"=": "=", "≈": r"\approx", "⇒": r"\Rightarrow"}.get(self.rel, self.rel)
         # live steps carry the learner's slider values: show 0.35, not 7/20
         return f"{latex(self.lhs, self.live)} {rel} {latex(self.rhs, self.live)}"
+
+
+def as_expr(x) -> sp.Basic:
+    """A number or sympy object as a sympy object. Unlike ``sympify`` it never parses a string
+    (which would run ``eval``): anything that is not already a number is refused."""
+    if isinstance(x, sp.Basic):
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"expected a number or a sympy expression, got {type(x).__name__}")
+    return sp.Integer(int(x)) if isinstance(x, numbers.Integral) else sp.Float(float(x))
 
 
 def latex(expr, decimals: bool = False) -> str:

@@ -18,7 +18,7 @@ from functools import cache
 import sympy as sp
 from sympy.core.symbol import Str
 
-from app.derivations.base import Step
+from app.derivations.base import Step, as_expr
 from app.models import bayes as model
 
 TITLE = "Bayes' theorem, from a coin's Beta prior to its posterior"
@@ -33,7 +33,7 @@ class Named(sp.Expr):
     """A quantity shown by its name (args[0], LaTeX) that stands for a definite value (args[1])."""
 
     def __new__(cls, tex, value=0):
-        return sp.Expr.__new__(cls, tex if isinstance(tex, Str) else Str(tex), sp.sympify(value))
+        return sp.Expr.__new__(cls, tex if isinstance(tex, Str) else Str(tex), as_expr(value))
 
     def _latex(self, printer) -> str:
         return self.args[0].name
@@ -265,7 +265,7 @@ def _coin(p: dict) -> list[Step]:
 
 
 def _txt(x) -> str:
-    x = sp.sympify(x)
+    x = as_expr(x)
     if isinstance(x, sp.Rational) and x.q != 1:
         x = _dec(float(x), 4)
     text = str(x)

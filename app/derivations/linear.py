@@ -11,7 +11,7 @@ from math import floor, gcd, isqrt, lcm, log10, sqrt
 
 import sympy as sp
 
-from app.derivations.base import Step, identity_residuals
+from app.derivations.base import Step, as_expr, identity_residuals
 from app.models.linear import PARAMS
 
 TITLE = "Determinant and eigenvalues of a 2×2 matrix"
@@ -26,7 +26,7 @@ class PlusMinus(sp.Expr):
     """``x ± y`` for display; ``values()`` gives (x + y, x − y). Never evaluated by itself."""
 
     def __new__(cls, x, y):
-        return sp.Expr.__new__(cls, sp.sympify(x), sp.sympify(y))
+        return sp.Expr.__new__(cls, as_expr(x), as_expr(y))
 
     def values(self) -> tuple[sp.Expr, sp.Expr]:
         x, y = self.args

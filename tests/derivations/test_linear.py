@@ -218,3 +218,13 @@ def test_every_step_typesets_with_ziamath():
     for step in steps:
         svg = ziamath.Latex(step.latex(), size=20, color="#1B1F24").svg()
         assert "<path" in svg and "<symbol" not in svg, step.latex()
+
+
+def test_as_expr_takes_numbers_and_never_parses_text():
+    from app.derivations.base import as_expr
+
+    assert as_expr(np.int64(3)) == sp.Integer(3) and as_expr(0.5) == sp.Float(0.5)
+    assert as_expr(sp.Symbol("x")) == sp.Symbol("x")
+    for bad in ("__import__('os').system('true')", "1 + 2", True, None):
+        with pytest.raises(TypeError):
+            as_expr(bad)
