@@ -13,7 +13,7 @@ APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config gcc \
 	libxcb-shape0 libxcb-xinerama0 libxcb-image0 libxcb-render-util0 libpulse0 libfontconfig1 libdbus-1-3 \
 	xvfb xauth fonts-dejavu-core fonts-noto-cjk
 
-.PHONY: run test lint bench screenshots system-deps venv clean
+.PHONY: run test lint bench screenshots clips system-deps venv clean
 
 run: $(STAMP)
 	$(PY) -m app $(ARGS)
@@ -29,6 +29,13 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m app screenshots --out build/screenshots
+
+# every lesson's clip at preview quality (480p15) into the clip cache, one manim process per core;
+# slow (minutes), so not part of `make test`. JOBS=1, QUALITY=720p|1080p, OUT=dir to copy the mp4s.
+JOBS ?=
+QUALITY ?= preview
+clips: $(STAMP)
+	$(PY) -m app render --all --quality $(QUALITY) $(if $(JOBS),--jobs $(JOBS)) $(if $(OUT),--out $(OUT))
 
 system-deps:
 	@PYTHON=$(PYTHON) sh .ci/system-deps.sh $(APT_PACKAGES)

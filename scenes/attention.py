@@ -53,8 +53,8 @@ from manim import (  # noqa: E402
 
 from app.models import attention as model  # noqa: E402
 from scenes.mathtex import math_tex  # noqa: E402 — the shared ziamath helper
+from scenes.params import PARAMS_ENV, ParamsError  # noqa: E402 — shared by every scene
 
-PARAMS_ENV = "MATHLENS_PARAMS"
 LESSON_FILE = ROOT / "lessons" / "attention.toml"
 SENTENCE = "the cat sat on the mat"
 MAX_TOKENS = 8  # the grid of numbers must stay readable at 480p
@@ -80,10 +80,6 @@ CAPTIONS: dict[str, tuple[str, str]] = {
     "output": ("Query {q} “{word}” attends most to key {k} “{key}” (weight {w}); its output is the weighted sum of values.",
                "查询 {q}“{word}”最关注键 {k}“{key}”（权重 {w}）；它的输出是值向量的加权和。"),
 }
-
-
-class ParamsError(ValueError):
-    """The parameter file cannot be used; ``str()`` says which file and why."""
 
 
 def lesson_defaults() -> dict[str, float]:

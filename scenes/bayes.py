@@ -49,8 +49,8 @@ from manim import (  # noqa: E402
 
 from app.models import bayes as model  # noqa: E402
 from scenes.mathtex import math_tex  # noqa: E402
+from scenes.params import PARAMS_ENV, ParamsError  # noqa: E402 — shared by every scene
 
-PARAMS_ENV = "MATHLENS_PARAMS"
 LESSON = ROOT / "lessons" / "bayes-coin.toml"
 KEYS = ("alpha", "beta", "true_p", "seed", "heads", "tails")
 LANGS = ("en", "zh")
@@ -69,10 +69,6 @@ CAPTIONS = {
     "posterior": ("After {n} flips ({h} heads): Beta({a1}, {b1}); 95 % of it lies in [{lo}, {hi}].",
                   "{n} 次抛掷（{h} 次正面）之后：Beta({a1}, {b1})；95 % 的概率落在 [{lo}, {hi}]。"),
 }
-
-
-class ParamsError(ValueError):
-    """The parameter file cannot be used; ``str()`` says which file and why."""
 
 
 def load_params(path: str | os.PathLike | None = None) -> dict:

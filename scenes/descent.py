@@ -3,17 +3,15 @@
     manim -ql scenes/descent.py DescentRaceScene
 
 Parameters come from the JSON file named by $MATHLENS_PARAMS (keys of app.models.descent.PARAMS,
-plus typed_len/typed_k for a typed surface as the explorer's params() writes them), else the
+plus typed_len/typed_k for a typed surface as the explorer's params() writes them; "lang": "en" or
+"zh" for the subcaptions), else the
 defaults of lessons/gradient-descent.toml. No LaTeX: formulas go through scenes/mathtex.py.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import sys
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +20,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    BackgroundRectangle,
     Create,
     Dot,
     FadeIn,
@@ -43,6 +42,7 @@ if str(ROOT) not in sys.path:
 from app.models import descent as model  # noqa: E402
 from app.models.surfaces import TYPED, decode_text  # noqa: E402
 from scenes.mathtex import math_tex  # noqa: E402 — the shared ziamath helper
+from scenes.params import LANGS, lang, lesson_table, number, params_path, read_params_file, where  # noqa: E402
 
 #: Okabe–Ito, the explorer's dark-theme order (the clip has a dark background)
 COLORS = ("#56B4E9", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#F0E442")
@@ -59,24 +59,32 @@ RULES = {
 
 
 def load_params() -> tuple[dict[str, float], str | None]:
-    """Lesson defaults overridden by $MATHLENS_PARAMS; returns (params, typed formula or None)."""
+    """Lesson defaults overridden by $MATHLENS_PARAMS; returns (params, typed formula or None).
+    Raises ParamsError for an unusable file."""
     params = {name: spec.default for name, spec in model.PARAMS.items()}
-    try:
-        lesson = tomllib.loads((ROOT / "lessons" / "gradient-descent.toml").read_text("utf-8"))
-        params |= {k: float(v) for k, v in lesson.get("params", {}).items()}
-    except (OSError, tomllib.TOMLDecodeError):
-        pass
-    typed = None
-    path = os.environ.get("MATHLENS_PARAMS")
-    if path:
-        with open(path, encoding="utf-8") as f:
-            raw = {k: float(v) for k, v in json.load(f).items()}
-        params |= {k: v for k, v in raw.items() if k in model.PARAMS}
-        typed = decode_text(raw) or None
+    params |= {k: float(v) for k, v in lesson_table("gradient-descent").items() if k in model.PARAMS}
+    raw = read_params_file()
+    at = where(params_path() or "")
+    params |= {k: number(raw, k, params[k], at) for k in model.PARAMS}
+    typed_keys = [k for k in raw if k == "typed_len" or k.startswith("typed_")]
+    typed = decode_text({k: number(raw, k, 0.0, at) for k in typed_keys}) or None
     params = {k: model.PARAMS[k].clamp(v) for k, v in params.items()}
     if int(params["surface"]) == TYPED and not typed:
         params["surface"] = 0.0
     return params, typed
+
+
+CAPTIONS = {
+    "surface": ("The loss surface {title}; stars mark the minima.", "损失曲面 {title}；星号标出极小值点。"),
+    "race": ("{n} optimisers, {steps} steps each, as torch.optim computes them.",
+             "{n} 个优化器，各走 {steps} 步，与 torch.optim 的计算完全一致。"),
+    "verdict": ("Final loss of each optimiser (or where it diverged).", "每个优化器的最终损失（或发散的位置）。"),
+}
+
+
+def caption(key: str, **fields) -> str:
+    """Subcaption ``key`` in the language of the parameter file ("lang", default English)."""
+    return CAPTIONS[key][LANGS.index(lang(read_params_file(), where(params_path() or "")))].format(**fields)
 
 
 def race(params: dict[str, float], typed: str | None):
@@ -95,15 +103,18 @@ class DescentRaceScene(Scene):
         self.next_section("surface")
         title = Text(f"Racing down: {surf.title}", font_size=34).to_edge(UP, buff=0.3)
         field = self._contour(surf).to_edge(LEFT, buff=0.5).shift(DOWN * 0.3)
-        stars = VGroup(*[Star(outer_radius=0.11, color="#FFFFFF", fill_opacity=1).move_to(self._to(surf, field, m))
+        centre = field.get_center()  # once: the box of ~1300 cells is costly to measure (was 60 s a clip)
+        stars = VGroup(*[Star(outer_radius=0.11, color="#FFFFFF", fill_opacity=1).move_to(self._to(surf, centre, m))
                          for m in surf.minima])
         rule = math_tex(RULES["sgd"], font_size=34).next_to(field, RIGHT, buff=0.5).align_to(field, UP)
         q = result.quantities()
         limit = (Text(f"GD stable for lr < 2/L = {q['lr_max']:.3g}", font_size=22)
                  if math.isfinite(q["lr_max"]) else Text("No minimum: a saddle", font_size=22))
         limit.next_to(rule, DOWN, buff=0.35).align_to(rule, LEFT)
-        self.add_subcaption(f"The loss surface {surf.title}; stars mark the minima.", duration=2)
-        self.play(Write(title), FadeIn(field), FadeIn(stars))
+        self.add_subcaption(caption("surface", title=surf.title), duration=2)
+        veil = BackgroundRectangle(field, fill_opacity=1, buff=0.05)  # fading it out fades the field in,
+        self.add(field, veil)  # while the ~1300 contour cells stay static: drawn once, not every frame
+        self.play(Write(title), FadeOut(veil), FadeIn(stars))
         self.play(FadeIn(rule), FadeIn(limit))
 
         # 2 — the race
@@ -116,14 +127,13 @@ class DescentRaceScene(Scene):
         self.play(FadeIn(legend))
         trails, dots = VGroup(), VGroup()
         for k, o in shown:
-            pts = np.array([self._to(surf, field, xy) for xy in result.paths[o].xy])
+            pts = np.array([self._to(surf, centre, xy) for xy in result.paths[o].xy])
             trail = VMobject(stroke_color=COLORS[k], stroke_width=3.5)
             trail.set_points_as_corners(pts if len(pts) > 1 else np.vstack([pts, pts]))
             dot = Dot(pts[-1], radius=0.07, color=COLORS[k])
             trails.add(trail)
             dots.add(dot)
-        self.add_subcaption(f"{len(shown)} optimisers, {result.steps} steps each, as torch.optim computes them.",
-                            duration=3)
+        self.add_subcaption(caption("race", n=len(shown), steps=result.steps), duration=3)
         self.play(*[Create(t) for t in trails], *[FadeIn(d) for d in dots], run_time=4, rate_func=lambda u: u)
 
         # 3 — who won
@@ -137,17 +147,17 @@ class DescentRaceScene(Scene):
                 lines.append(f"{model.TITLES[o]}: f = {path.f[-1]:.3g}")
         verdict = VGroup(*[Text(s, font_size=20) for s in lines]).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         verdict.next_to(legend, DOWN, buff=0.4).align_to(legend, LEFT)
-        self.add_subcaption("Final loss of each optimiser (or where it diverged).", duration=2)
+        self.add_subcaption(caption("verdict"), duration=2)
         self.play(FadeOut(limit), FadeIn(verdict))
         self.wait(1.0)
 
     @staticmethod
-    def _to(surf, field, xy) -> np.ndarray:
-        """Surface coordinates → scene point inside ``field`` (clipped to its box)."""
+    def _to(surf, centre, xy) -> np.ndarray:
+        """Surface coordinates → scene point inside the field centred at ``centre`` (clipped to its box)."""
         (x0, x1), (y0, y1) = surf.xlim, surf.ylim
         u = np.clip((xy[0] - x0) / (x1 - x0), 0, 1)
         v = np.clip((xy[1] - y0) / (y1 - y0), 0, 1)
-        c = field.get_center()
+        c = centre
         return np.array([c[0] + (u - 0.5) * BOX, c[1] + (v - 0.5) * BOX, 0.0])
 
     @staticmethod

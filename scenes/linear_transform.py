@@ -14,11 +14,8 @@ ValueTracker, so their tips stay on the grid while their arrowheads are not shea
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import sys
-import tomllib
 from pathlib import Path
 from typing import ClassVar
 
@@ -55,12 +52,21 @@ from manim import (  # noqa: E402
 )
 
 from app.models.linear import LinearMap  # noqa: E402
-from scenes.mathtex import math_tex  # noqa: E402
+from scenes.linear_captions import CAPTIONS  # noqa: E402
+from scenes.mathtex import math_tex, num, paren, short  # noqa: E402
+from scenes.params import (  # noqa: E402, F401 — PARAMS_ENV, LANGS and ParamsError are re-exported
+    LANGS,
+    PARAMS_ENV,
+    ParamsError,
+    lang,
+    lesson_table,
+    number,
+    params_path,
+    read_params_file,
+    where,
+)
 
-PARAMS_ENV = "MATHLENS_PARAMS"
-LESSONS_DIR = ROOT / "lessons"
 MATRIX_KEYS = ("a", "b", "c", "d")
-LANGS = ("en", "zh")
 
 # Okabe–Ito colours (colour-blind safe)
 I_COLOR, J_COLOR, SQUARE_COLOR = "#009E73", "#D55E00", "#F0E442"
@@ -68,14 +74,9 @@ EIGEN_COLORS, GRID_COLOR = ("#E69F00", "#CC79A7"), "#0072B2"
 I_HAT, J_HAT = "\\hat{\U0001d6a4}", "\\hat{\U0001d6a5}"  # italic dotless ı, ȷ with hats
 
 
-class ParamsError(ValueError):
-    """The parameter file cannot be used; ``str()`` says which file and why."""
-
-
 def lesson_defaults(lesson_id: str) -> dict[str, float]:
     """The lesson's default matrix entries (lessons/<id>.toml [params]; data only)."""
-    with open(LESSONS_DIR / f"{lesson_id}.toml", "rb") as f:
-        table = tomllib.load(f).get("params", {})
+    table = lesson_table(lesson_id)
     identity = {"a": 1.0, "b": 0.0, "c": 0.0, "d": 1.0}
     return {k: float(table.get(k, identity[k])) for k in MATRIX_KEYS}
 
@@ -83,79 +84,13 @@ def lesson_defaults(lesson_id: str) -> dict[str, float]:
 def load_params(lesson_id: str, path: str | os.PathLike | None = None) -> dict:
     """{"a", "b", "c", "d": float, "lang": str} from ``path`` (default: $MATHLENS_PARAMS) over
     the lesson's defaults. Raises ParamsError for an unreadable file or a bad value."""
-    params: dict = {**lesson_defaults(lesson_id), "lang": "en"}
-    path = os.environ.get(PARAMS_ENV) if path is None else path
-    if not path:
-        return params
-    where = f"{PARAMS_ENV} file {os.fspath(path)!r}"
-    try:
-        raw = json.loads(Path(path).read_text("utf-8"))
-    except OSError as exc:
-        raise ParamsError(f"{where}: cannot read it ({exc.strerror or exc})") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ParamsError(f"{where}: not valid JSON ({exc})") from exc
-    if not isinstance(raw, dict):
-        raise ParamsError(f"{where}: expected a JSON object, found {type(raw).__name__}")
-    for key in MATRIX_KEYS:
-        if key in raw:
-            value = raw[key]
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                raise ParamsError(f"{where}: {key!r} must be a finite number, found {value!r}")
-            params[key] = float(value)
-    if "lang" in raw:
-        if raw["lang"] not in LANGS:
-            raise ParamsError(f"{where}: 'lang' must be one of {LANGS}, found {raw['lang']!r}")
-        params["lang"] = raw["lang"]
-    return params
-
-
-def short(x: float) -> str:
-    """A short plain number: 2 decimals at most, no trailing zeros, no "-0"."""
-    s = f"{x:.2f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
-
-def num(x: float) -> str:
-    """short(x) for LaTeX. Negatives are braced, "{-1.5}": ziamath sets a bare "-" after "="
-    as a binary minus ("= − 1.5")."""
-    s = short(x)
-    return f"{{{s}}}" if s.startswith("-") else s
-
-
-def paren(x: float) -> str:
-    return f"({num(x)})" if num(x).startswith("{-") else num(x)
+    raw, defaults = read_params_file(path), lesson_defaults(lesson_id)
+    at = where(params_path(path) or "")
+    return {**{k: number(raw, k, defaults[k], at) for k in MATRIX_KEYS}, "lang": lang(raw, at)}
 
 
 def p3(v) -> np.ndarray:
     return np.array([float(v[0]), float(v[1]), 0.0])
-
-
-# subcaptions: key -> (English, Chinese); formatted with the scene's numbers
-CAPTIONS: dict[str, tuple[str, str]] = {
-    "grid": ("A matrix moves every point of the plane at once.", "矩阵同时移动平面上的每一个点。"),
-    "basis": ("It is enough to know where î and ĵ land: the columns of A.", "只需知道 î 和 ĵ 落在哪里：A 的列。"),
-    "move": ("Grid lines stay straight, parallel and evenly spaced; the origin stays put.",
-             "网格线保持笔直、平行且等距；原点不动。"),
-    "columns": ("î landed on ({a}, {c}) and ĵ on ({b}, {d}).", "î 落在 ({a}, {c})，ĵ 落在 ({b}, {d})。"),
-    "area": ("The unit square became a parallelogram of signed area det A = {det}.",
-             "单位正方形变成有向面积为 det A = {det} 的平行四边形。"),
-    "square": ("The unit square has area 1, and î turns counter-clockwise into ĵ.", "单位正方形面积为 1，î 逆时针转向 ĵ。"),
-    "scale": ("Every area is multiplied by the same number: the determinant.", "每个面积都乘以同一个数：行列式。"),
-    "det+": ("det A = {det} > 0: areas scale by {det} and the orientation is kept.",
-             "det A = {det} > 0：面积乘以 {det}，定向保持不变。"),
-    "det-": ("det A = {det} < 0: areas scale by {absdet} and the plane is flipped like a mirror.",
-             "det A = {det} < 0：面积乘以 {absdet}，平面像镜子一样翻转。"),
-    "det0": ("det A = 0: the plane collapses onto a line or a point; the map cannot be undone.",
-             "det A = 0：平面塌缩为一条直线或一个点；映射不可逆。"),
-    "charpoly": ("The eigenvalues solve det(A − λI) = 0.", "特征值是 det(A − λI) = 0 的根。"),
-    "real": ("Two real eigenvalues: two lines through the origin stay put.", "两个实特征值：两条过原点的直线保持不动。"),
-    "defective": ("One repeated eigenvalue and only one eigenline.", "一个重特征值，只有一条特征直线。"),
-    "scalar": ("A = λI: every direction is an eigendirection.", "A = λI：每个方向都是特征方向。"),
-    "complex": ("Complex eigenvalues: no real direction stays put, every vector turns.",
-                "复特征值：没有实方向保持不变，每个向量都转动。"),
-    "stretch": ("On an eigenline A v = λ v: vectors are only stretched (flipped if λ < 0); others turn.",
-                "在特征直线上 A v = λ v：向量只被拉伸（λ < 0 时翻转）；其他向量会转动。"),
-}
 
 
 class _PlaneScene(Scene):

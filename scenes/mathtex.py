@@ -116,3 +116,21 @@ def math_tex(latex: str, color=WHITE, font_size: float = DEFAULT_FONT_SIZE) -> S
     mob.set_stroke(width=0)
     mob.latex = latex  # for tests and debugging
     return mob
+
+
+# --- numbers in formulas ------------------------------------------------------------------
+def short(x: float) -> str:
+    """A short plain number: 2 decimals at most, no trailing zeros, no "-0"."""
+    s = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def num(x: float) -> str:
+    """short(x) for LaTeX. Negatives are braced, "{-1.5}": ziamath sets a bare "-" after "="
+    as a binary minus ("= − 1.5")."""
+    s = short(x)
+    return f"{{{s}}}" if s.startswith("-") else s
+
+
+def paren(x: float) -> str:
+    return f"({num(x)})" if num(x).startswith("{-") else num(x)

@@ -3,27 +3,27 @@
     manim -ql scenes/svd.py SVDScene
 
 Parameters come from the JSON file named by $MATHLENS_PARAMS (keys of app.models.svd.PARAMS:
-k, sample, luminance), else the defaults of lessons/svd-images.toml. No LaTeX: formulas go
+k, sample, luminance; "lang": "en" or "zh" for the subcaptions), else the defaults of
+lessons/svd-images.toml. No LaTeX: formulas go
 through scenes/mathtex.py (ziamath → SVG).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-import tomllib
 from pathlib import Path
 
 import numpy as np
 from manim import (
+    BLACK,
     DOWN,
     LEFT,
     RIGHT,
     UP,
+    BackgroundRectangle,
     FadeIn,
     FadeOut,
-    Group,
+    FullScreenRectangle,
     Scene,
     Square,
     Text,
@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:
 from app.models import image_io  # noqa: E402
 from app.models import svd as model  # noqa: E402
 from scenes.mathtex import math_tex  # noqa: E402 — the shared ziamath helper
+from scenes.params import LANGS, lang, lesson_table, number, params_path, read_params_file, where  # noqa: E402
 
 SAMPLES = ("shapes.png", "tartan.png", "landscape.png")
 #: the ranks shown one after another (then the lesson's k)
@@ -51,18 +52,29 @@ CLIP_SIDE = 64
 
 
 def load_params() -> dict[str, float]:
-    """Lesson defaults overridden by $MATHLENS_PARAMS (if set and readable)."""
+    """Lesson defaults overridden by $MATHLENS_PARAMS (ParamsError for an unusable file)."""
     params = {name: spec.default for name, spec in model.PARAMS.items()}
-    try:
-        lesson = tomllib.loads((ROOT / "lessons" / "svd-images.toml").read_text("utf-8"))
-        params |= {k: float(v) for k, v in lesson.get("params", {}).items()}
-    except (OSError, tomllib.TOMLDecodeError):
-        pass
-    path = os.environ.get("MATHLENS_PARAMS")
-    if path:
-        with open(path, encoding="utf-8") as f:
-            params |= {k: float(v) for k, v in json.load(f).items() if k in model.PARAMS}
+    params |= {k: float(v) for k, v in lesson_table("svd-images").items() if k in model.PARAMS}
+    raw = read_params_file()
+    at = where(params_path() or "")
+    params |= {k: number(raw, k, params[k], at) for k in model.PARAMS}
     return {k: model.PARAMS[k].clamp(v) for k, v in params.items()}
+
+
+CAPTIONS = {
+    "idea": ("Every image is a matrix, and every matrix is a sum of rank-one layers.",
+             "每张图像都是一个矩阵，每个矩阵都是秩一层的和。"),
+    "layers": ("Left: the original. Right: the sum of the first k layers, with its PSNR.",
+               "左：原图。右：前 k 层之和，以及它的 PSNR。"),
+    "result": ("k = {k}: {ratio:.1f} times fewer numbers, PSNR {psnr:.1f} dB. "
+               "The error is exactly the energy of the dropped singular values.",
+               "k = {k}：数字少了 {ratio:.1f} 倍，PSNR {psnr:.1f} dB。误差恰好是被舍弃的奇异值的能量。"),
+}
+
+
+def caption(key: str, **fields) -> str:
+    """Subcaption ``key`` in the language of the parameter file ("lang", default English)."""
+    return CAPTIONS[key][LANGS.index(lang(read_params_file(), where(params_path() or "")))].format(**fields)
 
 
 def _rgb8(a: np.ndarray) -> np.ndarray:
@@ -107,7 +119,7 @@ class SVDScene(Scene):
         title = Text("An image is a matrix", font_size=40).to_edge(UP)
         formula = math_tex(r"A = U \Sigma V^{T} = \sum_i \sigma_i u_i v_i^{T}").scale_to_fit_height(0.9)
         formula.next_to(title, DOWN, buff=0.6)
-        self.add_subcaption("Every image is a matrix, and every matrix is a sum of rank-one layers.", duration=2)
+        self.add_subcaption(caption("idea"), duration=2)
         self.play(Write(title), FadeIn(formula))
         self.wait(0.5)
 
@@ -121,8 +133,12 @@ class SVDScene(Scene):
         counter = self._counter(fact, ranks[0]).to_edge(DOWN, buff=0.5)
         self.play(FadeOut(formula), title.animate.become(Text("Add one layer σᵢuᵢvᵢᵀ at a time", font_size=34)
                                                          .to_edge(UP)))
-        self.add_subcaption("Left: the original. Right: the sum of the first k layers, with its PSNR.", duration=2)
-        self.play(FadeIn(original), FadeIn(cap_o), FadeIn(current), FadeIn(counter))
+        self.add_subcaption(caption("layers"), duration=2)
+        # fade the pictures in by fading a black veil out: the ~8000 pixel squares stay static (drawn
+        # once per animation, not once per frame), which keeps a preview render fast
+        veil = VGroup(*[BackgroundRectangle(m, fill_opacity=1, buff=0.05) for m in (original, current)])
+        self.add(original, current, veil)
+        self.play(FadeOut(veil), FadeIn(cap_o), FadeIn(counter))
         for r in ranks[1:]:
             rk.set_k(r)  # adds only the new layers
             recolour(current, _rgb8(rk.data))
@@ -142,11 +158,10 @@ class SVDScene(Scene):
         met = fact.metrics(k_final)
         eckart = math_tex(r"\|A - A_k\|_F^2 = \sum_{i>k} \sigma_i^2").scale_to_fit_height(0.9)
         eckart.next_to(title, DOWN, buff=0.3)
-        self.add_subcaption(f"k = {k_final}: {met.ratio:.1f} times fewer numbers, PSNR {met.psnr:.1f} dB. "
-                            "The error is exactly the energy of the dropped singular values.", duration=3)
+        self.add_subcaption(caption("result", k=k_final, ratio=met.ratio, psnr=met.psnr), duration=3)
         self.play(FadeIn(eckart))
         self.wait(1.5)
-        self.play(FadeOut(Group(*self.mobjects)))
+        self.play(FadeIn(FullScreenRectangle(fill_color=BLACK, fill_opacity=1, stroke_width=0)))  # a veil again
 
     @staticmethod
     def _counter(fact: model.Factorization, k: int) -> Text:
