@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from app.explorers.attention_axes import TokenAxis
-from app.widgets.theme import LIGHT, Theme
+from app.widgets.theme import LIGHT, Theme, text_px
 
 #: sequential map for weights in [0, 1]; colour-blind-safe diverging map for signed numbers
 WEIGHTS_MAP = "viridis"
@@ -280,7 +280,7 @@ class MatrixPlot(pg.PlotItem):
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
         font = QFont()
-        font.setPixelSize(max(theme.font_px - 2, 10))
+        font.setPixelSize(text_px(theme, offset=-2))
         for ax in (self.left, self.bottom):
             ax.setPen(pg.mkPen(theme.muted, width=max(1.0, theme.line_width / 2)))
             ax.setTextPen(pg.mkPen(theme.foreground))

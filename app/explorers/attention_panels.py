@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.explorers.attention_axes import TokenAxis
 from app.explorers.attention_heatmap import FastImage, MatrixPlot, colormap, shrinkable_title
-from app.widgets.theme import LIGHT, Theme
+from app.widgets.theme import LIGHT, Theme, text_px
 
 #: a small multiple is drawn from at most this many cells a side (more would not show at its size)
 TILE_PX = 64
@@ -91,7 +91,7 @@ class HeadStrip(pg.GraphicsLayoutWidget):
             self.vb.removeItem(item)
         self.labels = []
         font = QFont()
-        font.setPixelSize(max(self.theme.font_px - 3, 10))
+        font.setPixelSize(text_px(self.theme, offset=-3))
         tile_px = max(self.width(), 200) / max(len(tiles), 1)
         short = QFontMetricsF(font).horizontalAdvance("head 8") + 8 > tile_px
         for t, head in enumerate(tiles):
@@ -129,7 +129,7 @@ class HeadStrip(pg.GraphicsLayoutWidget):
 
     def _style_labels(self) -> None:
         font = QFont()
-        font.setPixelSize(max(self.theme.font_px - 3, 10))
+        font.setPixelSize(text_px(self.theme, offset=-3))
         for label in self.labels:
             label.setColor(self.theme.foreground)
             label.setFont(font)
@@ -226,7 +226,7 @@ class RowView(pg.GraphicsLayoutWidget):
         self.theme = theme
         self.setBackground(theme.background)
         font = QFont()
-        font.setPixelSize(max(theme.font_px - 2, 10))
+        font.setPixelSize(text_px(theme, offset=-2))
         for name in ("left", "bottom"):
             ax = self.plot.getAxis(name)
             ax.setPen(pg.mkPen(theme.muted, width=max(1.0, theme.line_width / 2)))

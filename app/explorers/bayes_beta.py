@@ -27,7 +27,7 @@ from app.explorers.bayes_items import (
 )
 from app.explorers.bayes_widgets import alpha, fmt, style_plot
 from app.models.bayes import Coin, Curves
-from app.widgets.theme import LIGHT, Theme
+from app.widgets.theme import LIGHT, Theme, text_px
 
 X_LABEL = "θ = P(heads)"
 MARKERS = ("mean", "MAP", "MLE")
@@ -203,7 +203,7 @@ class BetaPlotView(pg.PlotWidget):
             fill.setPen(pg.mkPen(None))
             fill.setBrush(pg.mkBrush(alpha(post_c, 70 if th.dark else 55)))
         label_font = QFont()
-        label_font.setPixelSize(max(10, round(px * 0.95)))
+        label_font.setPixelSize(text_px(th, 0.95))
         label_font.setBold(True)
         colours = {"mean": post_c, "MAP": th.series[4], "MLE": lik_c}
         styles = {"mean": Qt.PenStyle.SolidLine, "MAP": Qt.PenStyle.DashDotLine, "MLE": Qt.PenStyle.DashLine}

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.explorers.bayes_widgets import fmt
 from app.models.bayes_diagnostic import PEOPLE, Diagnostic
-from app.widgets.theme import LIGHT, Theme
+from app.widgets.theme import LIGHT, Theme, text_px
 
 ORDER = ("tp", "fn", "fp", "tn")  # reading order of the icon array
 ASPECT = 0.72  # a person's cell: width / height
@@ -120,7 +120,7 @@ class TreeView(QWidget):
         font = QFont()
         font.setPixelSize(th.font_px)
         small = QFont(font)
-        small.setPixelSize(max(10, round(th.font_px * 0.9)))
+        small.setPixelSize(text_px(th, 0.9))
         fm = QFontMetricsF(font)
         w, h = self.width(), self.height()
         pad = th.font_px * 0.5

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QWidget
 
-from app.widgets.theme import Theme
+from app.widgets.theme import Theme, text_px
 
 SLIDER_TICKS = 1000
 
@@ -246,7 +246,7 @@ def style_plot(plot: pg.PlotWidget, th: Theme, x_label: str, y_label: str) -> No
     plot.setBackground(th.background)
     p = plot.getPlotItem()
     tick_font = QFont()
-    tick_font.setPixelSize(max(px - 2, 10))
+    tick_font.setPixelSize(text_px(th, offset=-2))
     style = {"color": th.foreground, "font-size": f"{px}px"}
     for side, label in (("left", y_label), ("bottom", x_label)):
         ax = p.getAxis(side)

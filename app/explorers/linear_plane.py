@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont
 from app.explorers.linear_grid import VIEW, visible_grid
 from app.explorers.linear_items import DragHandle, fmt
 from app.models.linear import Eigen, LinearMap
-from app.widgets.theme import LIGHT, Theme
+from app.widgets.theme import LIGHT, Theme, text_px
 
 DET_ZERO = 0.005  # |det| below this prints as 0.00, so the figure is called collapsed
 IDENTITY = LinearMap()
@@ -326,7 +326,7 @@ class PlaneView(pg.PlotWidget):
         self.setBackground(th.background)
         p = self.getPlotItem()
         tick_font = QFont()
-        tick_font.setPixelSize(max(px - 2, 10))
+        tick_font.setPixelSize(text_px(th, offset=-2))
         label_style = {"color": th.foreground, "font-size": f"{px}px"}
         for side, name in (("left", "y"), ("bottom", "x")):
             ax = p.getAxis(side)
@@ -391,7 +391,7 @@ class PlaneView(pg.PlotWidget):
         self.hover_marks.setSymbolPen(pg.mkPen(th.foreground, width=max(1.0, lw * 0.6)))
         self._hover_brushes = [pg.mkBrush(th.background), pg.mkBrush(th.foreground)]  # p hollow, A·p filled
         hover_font = QFont()
-        hover_font.setPixelSize(max(px - 1, 10))
+        hover_font.setPixelSize(text_px(th, offset=-1))
         self.hover_text.setFont(hover_font)
         self.hover_text.setColor(th.muted)
         self._html.clear()

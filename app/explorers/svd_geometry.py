@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.svd import Geometry2x2
-from app.widgets.theme import LIGHT, Theme
+from app.widgets.theme import LIGHT, Theme, text_px
 
 STAGE_STEPS = 300  # slider ticks for the stage 0..3
 _THETA = np.linspace(0, 2 * np.pi, 241)
@@ -151,7 +151,7 @@ class GeometryView(QWidget):
         self.plot.setBackground(theme.background)
         p = self.plot.getPlotItem()
         font = QFont()
-        font.setPixelSize(max(px - 2, 10))
+        font.setPixelSize(text_px(theme, offset=-2))
         for side in ("left", "bottom"):
             ax = p.getAxis(side)
             ax.setPen(pg.mkPen(theme.foreground))

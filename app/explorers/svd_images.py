@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.widgets.theme import LIGHT, Theme
+from app.widgets.theme import LIGHT, Theme, text_px
 
 DIVERGING = "CET-D1A"  # blue–white–red, perceptually uniform (colorcet); red = too dark, blue = too bright
 
@@ -261,7 +261,7 @@ class LayerStrip(QWidget):
         self._height = min(round(56 * px / 14), 56)
         self.title.setStyleSheet(f"color: {theme.muted}; font-size: {px}px;")
         for cap in self.captions:
-            cap.setStyleSheet(f"color: {theme.foreground}; font-size: {max(px - 2, 10)}px;")
+            cap.setStyleSheet(f"color: {theme.foreground}; font-size: {text_px(theme, offset=-2)}px;")
         self._restyle()
 
 

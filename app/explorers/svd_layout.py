@@ -168,7 +168,7 @@ def style(ex, theme: Theme) -> None:
         f"QTabWidget::pane {{ background: {theme.background}; border: 1px solid {theme.grid}; }}"
         f"QWidget#svdPage {{ background: {theme.background}; }}"
     )
-    big = round(px * (2.0 if px < 20 else 1.5))  # the projector theme already doubles px
+    big = round(px * (1.4 if theme.name == "projector" else 2.0))  # projector px is already large
     for w in ex.big.values():
         w.setStyleSheet(f"font-size: {big}px; font-weight: bold; color: {theme.foreground};")
     for w in (*ex.captions.values(), ex.storage_label):

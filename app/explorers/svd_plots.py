@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
-from app.widgets.theme import LIGHT, Theme
+from app.widgets.theme import LIGHT, Theme, text_px
 
 PSNR_REFERENCE = 30.0  # dB: "good enough to look at" line on the PSNR plot
 
@@ -115,7 +115,7 @@ class SpectrumPlots(pg.GraphicsLayoutWidget):
         px = theme.font_px
         lw = theme.line_width
         font = QFont()
-        font.setPixelSize(max(px - 2, 10))
+        font.setPixelSize(text_px(theme, offset=-2))
         names = (("σᵢ (log scale)", "singular value"), ("energy (%)", "Σ_{i≤k} σᵢ² / ‖A‖²"),
                  ("PSNR (dB)", "of A_k"))
         titles = ("Singular values", "Cumulative energy", "PSNR vs k")
@@ -127,8 +127,8 @@ class SpectrumPlots(pg.GraphicsLayoutWidget):
                 ax.setTextPen(pg.mkPen(theme.foreground))
                 ax.setTickFont(font)
                 ax.label.setFont(font)
-            p.setLabel("left", names[j][0], color=theme.foreground, **{"font-size": f"{max(px - 2, 10)}px"})
-            p.setLabel("bottom", "rank k", color=theme.foreground, **{"font-size": f"{max(px - 2, 10)}px"})
+            p.setLabel("left", names[j][0], color=theme.foreground, **{"font-size": f"{text_px(theme, offset=-2)}px"})
+            p.setLabel("bottom", "rank k", color=theme.foreground, **{"font-size": f"{text_px(theme, offset=-2)}px"})
             self.curves[j].setPen(pg.mkPen(theme.series[0], width=lw))
             self.markers[j].setPen(pg.mkPen(theme.series[1], width=lw))  # solid: dashes cost ~1 ms each
             self.dots[j].setBrush(pg.mkBrush(theme.series[1]))

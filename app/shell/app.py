@@ -75,7 +75,7 @@ class _FirstPaint(QObject):
 
 
 def run_app(lesson_id: str | None = None, projector: bool = False, lang: str | None = None,
-            startup_probe: float | None = None) -> int:
+            startup_probe: float | None = None, screen: int | None = None) -> int:
     app = create_app()
     from app.shell.main_window import MainWindow
 
@@ -83,14 +83,17 @@ def run_app(lesson_id: str | None = None, projector: bool = False, lang: str | N
     if startup_probe is not None:
         _FirstPaint(startup_probe, window)
     if projector:
-        window.set_projector(True)
+        window.set_projector(True, screen=screen)  # one screen: projector alone; two: + presenter
     else:
         window.show()
     return app.exec()
 
 
-def write_screenshots(out: str | Path, sizes=((1280, 800), (1920, 1080))) -> int:
-    """A PNG of every lesson page, in the normal window and in projector mode."""
+SCREENSHOT_SIZES = ((False, (1280, 800)), (True, (1920, 1080)), (True, (1280, 720)))
+
+
+def write_screenshots(out: str | Path, sizes=SCREENSHOT_SIZES) -> int:
+    """A PNG of every lesson page: in the normal window, and in projector mode at 1080p and 720p."""
     from app.lessons import load_all
     from app.shell.main_window import MainWindow
 
@@ -101,7 +104,7 @@ def write_screenshots(out: str | Path, sizes=((1280, 800), (1920, 1080))) -> int
     window = MainWindow(restore=False)
     for lesson in lessons:
         window.open_lesson(lesson.id)
-        for projector, (w, h) in ((False, sizes[0]), (True, sizes[1])):
+        for projector, (w, h) in sizes:
             window.set_projector(projector, fullscreen=False)
             window.resize(w, h)
             window.show()

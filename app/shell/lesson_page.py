@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QTabWidget, QTextB
 from app import registry
 from app.explorers.base import Explorer
 from app.lessons import Lesson
+from app.widgets.clip_panel import ClipPanel
 from app.widgets.derivation_panel import DerivationPanel
 from app.widgets.exercises_panel import ExercisesPanel
 from app.widgets.theme import LIGHT, Theme
@@ -32,8 +33,7 @@ class LessonPage(QWidget):
         self.exercises = ExercisesPanel()
         self.body = QTextBrowser()
         self.body.setOpenExternalLinks(False)
-        self.clip = QTextBrowser()
-        self.clip.setOpenExternalLinks(False)
+        self.clip_panel = ClipPanel(lesson, self.explorer.params, lang)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.body, "About")
@@ -43,13 +43,18 @@ class LessonPage(QWidget):
         exercises_scroll.setWidgetResizable(True)
         exercises_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.tabs.addTab(exercises_scroll, "Exercises")
-        self.tabs.addTab(self.clip, "Clip")
+        self.clip_scroll = QScrollArea()  # its button rows must not set the side column's minimum width
+        self.clip_scroll.setWidget(self.clip_panel)
+        self.clip_scroll.setWidgetResizable(True)
+        self.clip_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.tabs.addTab(self.clip_scroll, "Clip")
 
         self.side = QSplitter(Qt.Orientation.Vertical)
         self.side.addWidget(self.derivation)
         self.side.addWidget(self.tabs)
-        self.side.setStretchFactor(0, 3)
-        self.side.setStretchFactor(1, 2)
+        self.side.setStretchFactor(0, 2)
+        self.side.setStretchFactor(1, 1)
+        self.side.setSizes([2000, 1000])  # the derivation gets two thirds of the column
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(self.explorer)
         self.split.addWidget(self.side)
@@ -66,9 +71,16 @@ class LessonPage(QWidget):
 
         self.explorer.params_changed.connect(self._on_params_changed)
         self.exercises.progress_changed.connect(self._on_progress)
+        self.tabs.currentChanged.connect(self._on_tab)
         self.derivation.set_derivation(topic.derivation)
         self.set_lang(lang)
         self._on_params_changed(self.explorer.params())
+
+    @property
+    def clip_player(self):
+        """The ClipPlayer of the Clip tab (the projector's P key calls clip_player.toggle_play()).
+        Made on first use, with the lesson's cached clip in it if there is one."""
+        return self.clip_panel.player
 
     # --- wiring ----------------------------------------------------------------------------
     @Slot(dict)
@@ -80,6 +92,14 @@ class LessonPage(QWidget):
     def _on_progress(self, done: int, total: int) -> None:
         self.tabs.setTabText(1, f"Exercises {done}/{total}" if total else "Exercises")
 
+    @Slot(int)
+    def _on_tab(self, index: int) -> None:
+        # a clip needs room: with the Clip tab open the tabs get most of the side column
+        total = sum(self.side.sizes())
+        if total > 0:
+            share = 0.7 if self.tabs.widget(index) is self.clip_scroll else 1 / 3  # (the default split)
+            self.side.setSizes([round(total * (1 - share)), round(total * share)])
+
     # --- language and look -----------------------------------------------------------------
     def set_lang(self, lang: str) -> None:
         self.lang = lang
@@ -89,14 +109,7 @@ class LessonPage(QWidget):
         self.body.setMarkdown(lesson.body.get(lang).replace("\\\n", ""))
         self.exercises.set_exercises(lesson.exercises, lang)
         self.exercises.update_quantities(self.explorer.quantities())
-        scene = lesson.scene
-        self.clip.setText(
-            f"<p><b>The clip for this lesson is not rendered yet.</b></p>"
-            f"<p>Its manim scene is <code>scenes/{scene.file}</code>, class <code>{scene.class_name}</code>. "
-            f"Rendering and playing clips inside MathLens is on the way. Until then you can render it "
-            f"yourself from the project folder:</p>"
-            f"<pre>.venv/bin/manim -ql scenes/{scene.file} {scene.class_name}</pre>"
-        )
+        self.clip_panel.set_lang(lang)
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -105,8 +118,7 @@ class LessonPage(QWidget):
         self.summary.setStyleSheet(f"color: {theme.muted}; font-size: {round(px * 1.1)}px;")
         self.body.setStyleSheet(f"font-size: {px}px; color: {theme.foreground}; background: {theme.background};"
                                 f" border: none; padding: 6px;")
-        self.clip.setStyleSheet(f"font-size: {px}px; color: {theme.foreground}; background: {theme.background};"
-                                f" border: none; padding: 6px;")
+        self.clip_panel.apply_theme(theme)
         self.tabs.setStyleSheet(f"QTabBar::tab {{ font-size: {px}px; padding: {px // 3}px {px}px; }}")
         self.explorer.apply_theme(theme)
         self.derivation.apply_theme(theme)

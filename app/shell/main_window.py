@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, QSettings, QSize, Qt, Slot
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPalette, QColor
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -19,15 +19,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.lessons import load_all, load_curriculum
+from app.shell.beats import projector_theme
 from app.shell.lesson_browser import LessonBrowser
-from app.widgets.theme import PROJECTOR, THEMES, Theme
+from app.shell.projector import ProjectorController
+from app.widgets.theme import THEMES, Theme
 
 DEFAULT_LESSON = "linear-transforms"
 
 SHORTCUTS = [
     ("F5", "Projector mode on/off"),
     ("Esc", "Leave projector mode"),
-    ("← / →, PgUp / PgDn", "Previous / next derivation step"),
+    ("← / →, PgUp / PgDn", "Previous / next derivation step (projector: then beats, then lessons)"),
+    ("Home / End, 1–9, B / W, L, P", "Projector: start / end, beats, blank black / white, spotlight, clip"),
     ("Ctrl+R", "Reset the lesson to its starting values"),
     ("Ctrl+Shift+C", "Copy the derivation as LaTeX"),
     ("Ctrl+E", "Export the plot as PNG or SVG"),
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
             self.base_theme = THEMES["light"]
         self.projector = False
         self.page = None
+        self.projector_ctl = ProjectorController(self)  # clicker keys, blanking, spotlight, beats
 
         self.browser = LessonBrowser(self.lessons, self.curriculum, self.lang)
         self.browser.lesson_selected.connect(self.open_lesson)
@@ -86,7 +90,7 @@ class MainWindow(QMainWindow):
         self.split.addWidget(self.browser)
         self.split.addWidget(self.placeholder)
         self.split.setStretchFactor(1, 1)
-        self.split.setSizes([260, 1000])
+        self.split.setSizes([300, 1000])
         self.setCentralWidget(self.split)
         self._build_menus()
         self.resize(1280, 800)
@@ -128,6 +132,7 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self.act_export_plot = self._action(file, "Export plot as PNG/SVG…", self.export_plot, "Ctrl+E")
         self.act_export_csv = self._action(file, "Export data as CSV…", self.export_csv, "Ctrl+Shift+E")
+        self.act_open = self._action(file, "Open image…", self.open_file, QKeySequence.StandardKey.Open)
         file.addSeparator()
         self._action(file, "Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -187,6 +192,7 @@ class MainWindow(QMainWindow):
         if old is not self.placeholder:
             old.deleteLater()
         self.page = page
+        self.projector_ctl.fit_page_soon()
         self.browser.select(lesson_id)
         self.setWindowTitle(f"{lesson.title.get(self.lang)} — MathLens")
         self.settings.setValue("lastLesson", lesson_id)
@@ -201,7 +207,9 @@ class MainWindow(QMainWindow):
 
     def step_derivation(self, delta: int) -> None:
         """Move the derivation one step back or forward (PgUp / PgDn, a presentation clicker)."""
-        if self.page:
+        if self.projector:  # the clicker walks on past the last step: beats, then the next lesson
+            (self.projector_ctl.next if delta > 0 else self.projector_ctl.previous)()
+        elif self.page:
             panel = self.page.derivation
             panel.set_current(max(0, panel.current_index() + delta))  # set_current clamps the top
 
@@ -215,6 +223,20 @@ class MainWindow(QMainWindow):
     def _focus_filter(self) -> None:
         self.browser.filter.setFocus()
         self.browser.filter.selectAll()
+
+    @Slot()
+    def open_file(self, path: str | None = None) -> bool:
+        """File → Open: give an image to a lesson that takes one (SVD); others say what they take."""
+        opener = getattr(self.page.explorer, "open_image", None) if self.page else None
+        if opener is None:
+            self.statusBar().showMessage("This lesson does not open files; the SVD lesson opens images.", 6000)
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open image", "", "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)")
+            if not path:
+                return False
+        return bool(opener(path))
 
     # --- export ----------------------------------------------------------------------------
     @Slot()
@@ -273,7 +295,7 @@ class MainWindow(QMainWindow):
     # --- look: theme, language, projector --------------------------------------------------
     @property
     def theme(self) -> Theme:
-        return PROJECTOR if self.projector else self.base_theme
+        return projector_theme(self.height()) if self.projector else self.base_theme
 
     def set_theme(self, name: str) -> None:
         self.base_theme = THEMES[name]
@@ -314,15 +336,18 @@ class MainWindow(QMainWindow):
     def toggle_projector(self) -> None:
         self.set_projector(not self.projector)
 
-    def set_projector(self, on: bool, fullscreen: bool = True) -> None:
-        """Projector mode: light high-contrast theme, everything scaled, chrome hidden, fullscreen."""
+    def set_projector(self, on: bool, fullscreen: bool = True, screen: int | None = None) -> None:
+        """Projector mode: light high-contrast theme, everything scaled, chrome hidden, fullscreen
+        (on screen ``screen``, with a presenter window on another screen when there is one)."""
         self.projector = on
         self.act_projector.setChecked(on)
         self.act_leave.setEnabled(on)
         self.browser.setVisible(not on)
         self.menuBar().setVisible(not on)
         self.statusBar().setVisible(not on)
+        self.split.setMinimumSize(QSize(1, 1) if on else QSize(0, 0))  # the theme fits the window, not v.v.
         self.apply_theme(self.theme)
+        self.projector_ctl.set_active(on, present=on and fullscreen, screen=screen)
         if on and fullscreen:
             self.showFullScreen()
         elif not on and self.isFullScreen():
@@ -355,12 +380,13 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         deadline = time.monotonic() + timeout
         app.processEvents()
-        while self.page is not None and self.page.derivation.busy() and time.monotonic() < deadline:
+        while self.page is not None and self.projector_ctl.page_busy() and time.monotonic() < deadline:
             app.processEvents()
             time.sleep(0.01)
         app.processEvents()
 
     def closeEvent(self, event):  # noqa: N802 (Qt name)
+        self.projector_ctl.set_active(False)  # closes the presenter window, shows the cursor
         if not self.projector:
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.setValue("size", self.size())

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.widgets.math_helper import StepsDone, compute_steps_anywhere
 from app.widgets.math_view import LatestWorker, MathRenderError, MathView, cached_svg, render_svg, store_svg
 from app.widgets.step_list import StepList
-from app.widgets.theme import LIGHT, Theme
+from app.widgets.theme import LIGHT, Theme, text_px
 
 THROTTLE_MS = 40  # at most ~25 recomputations a second while a slider moves
 IDLE_MS = 300  # after the sliders rest this long, typeset the steps not on screen yet
@@ -155,13 +155,12 @@ class DerivationPanel(QWidget):
         layout.addWidget(self.overview_label)
         layout.addWidget(self.overview, 1)
         layout.addStretch(0)
-        # scrolls rather than forcing its height on the window (projector mode, small splitter panes)
-        self.scroll = QScrollArea()
+        self.scroll = QScrollArea()  # scrolls rather than forcing its size on the window (projector)
         self.scroll.setWidget(content)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)
@@ -257,10 +256,10 @@ class DerivationPanel(QWidget):
             DerivationPanel, QScrollArea, QWidget#content {{ background: {t.panel}; }}
             QLabel {{ color: {t.foreground}; font-size: {px}px; }}
             QLabel#heading {{ font-size: {round(px * 1.3)}px; font-weight: 600; }}
-            QLabel#muted {{ color: {t.muted}; font-size: {round(px * 0.9)}px; }}
+            QLabel#muted {{ color: {t.muted}; font-size: {text_px(t, 0.9)}px; }}
             QLabel#stepTitle {{ font-size: {round(px * 1.15)}px; font-weight: 600; }}
             QLabel#badge {{ color: {t.background}; background: {t.accent}; border-radius: {round(px * 0.45)}px;
-                            padding: 1px {round(px * 0.6)}px; font-size: {round(px * 0.85)}px; font-weight: 600; }}
+                            padding: 1px {round(px * 0.6)}px; font-size: {text_px(t, 0.85)}px; font-weight: 600; }}
             QFrame#card {{ background: {t.background}; border: 1px solid {t.grid}; border-radius: 8px; }}
             QFrame#card[live="true"] {{ border: 2px solid {t.accent}; }}
             QPushButton {{ font-size: {px}px; padding: {round(px * 0.3)}px {round(px * 0.9)}px; color: {t.foreground};
@@ -268,13 +267,14 @@ class DerivationPanel(QWidget):
             QPushButton:hover {{ border-color: {t.accent}; }}
             QPushButton:pressed {{ background: {t.grid}; }}
             QPushButton:disabled {{ color: {t.muted}; background: {t.panel}; }}
-            QListWidget#overview {{ font-size: {round(px * 0.95)}px; background: {t.background};
+            QListWidget#overview {{ font-size: {text_px(t, 0.95)}px; background: {t.background};
                                     color: {t.foreground}; border: 1px solid {t.grid}; border-radius: 6px; }}
             QListWidget#overview::item {{ padding: {round(px * 0.15)}px {round(px * 0.4)}px; }}
             QListWidget#overview::item:selected {{ background: {t.accent}; color: {t.background}; }}
         """)
         self.math.set_color(t.foreground)
         self.math.set_math_px(t.math_px)
+        self.math.set_min_px(t.font_px if t.name == "projector" else 0)
         pad = round(t.math_px * 0.4)
         self.math.setContentsMargins(4, pad, 4, pad)
         self._fill_overview(force=True)

@@ -190,6 +190,7 @@ class MathView(QWidget):
         self._latex = ""
         self._color = "#1B1F24"
         self._px = 20.0
+        self._min_px = 0.0  # never drawn smaller than this (projector mode); wider formulas scroll
         self._renderer: QSvgRenderer | None = None
         self._natural = QSizeF(0, 0)
         self._fallback: str | None = None
@@ -220,6 +221,13 @@ class MathView(QWidget):
     def set_math_px(self, px: float) -> None:
         self._px = float(px)
         self._refresh()
+
+    def set_min_px(self, px: float) -> None:
+        """Never shrink the formula below ``px`` to fit: the widget asks for the width it needs
+        instead (inside a scroll area that becomes a horizontal scroll bar)."""
+        self._min_px = float(px)
+        self.updateGeometry()
+        self.update()
 
     def latex(self) -> str:
         return self._latex
@@ -286,7 +294,8 @@ class MathView(QWidget):
         avail = width - m.left() - m.right()
         if self._natural.width() <= 0 or avail <= 0:
             return 1.0
-        return min(1.0, avail / self._natural.width())
+        floor = min(1.0, self._min_px / self._px) if self._px > 0 else 0.0
+        return max(floor, min(1.0, avail / self._natural.width()))
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         m = self.contentsMargins()
@@ -295,7 +304,9 @@ class MathView(QWidget):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         m = self.contentsMargins()
-        return QSize(min(60, self.sizeHint().width()), round(self._px * 0.5) + m.top() + m.bottom())
+        floor = min(1.0, self._min_px / self._px) if self._px > 0 and self._renderer is not None else 0.0
+        width = max(min(60, self.sizeHint().width()), round(self._natural.width() * floor) + m.left() + m.right() + 1)
+        return QSize(width, round(self._px * 0.5) + m.top() + m.bottom())
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802
         return True

@@ -86,3 +86,10 @@ PROJECTOR = LIGHT.scaled(2.0)
 PROJECTOR = Theme(**{**PROJECTOR.__dict__, "name": "projector", "muted": "#3F4650", "grid": "#B8BEC8"})
 
 THEMES = {t.name: t for t in (LIGHT, DARK, PROJECTOR)}
+
+
+def text_px(theme: Theme, factor: float = 1.0, offset: int = 0) -> int:
+    """A text size relative to the theme's (``font_px * factor + offset``). In projector mode it is
+    never below ``font_px``: the smallest text that reads from the back of a classroom."""
+    px = round(theme.font_px * factor) + offset
+    return max(px, theme.font_px) if theme.name == "projector" else max(px, 8)

@@ -395,7 +395,8 @@ def test_projector_fonts_are_large(coin_lesson, qtbot):
     w = make(qtbot, coin_lesson, size=(1150, 900))
     w.apply_theme(PROJECTOR)
     qtbot.waitUntil(lambda: w.controls.heads.height() >= 1.4 * PROJECTOR.font_px, timeout=2000)
-    assert w.plot.getPlotItem().getAxis("bottom").style["tickFont"].pixelSize() == PROJECTOR.font_px - 2
+    # ticks are a little smaller than body text elsewhere; in projector mode never below it
+    assert w.plot.getPlotItem().getAxis("bottom").style["tickFont"].pixelSize() == PROJECTOR.font_px
     assert w.summary.base.pixelSize() == PROJECTOR.font_px
     assert w.summary.height() >= 1.3 * PROJECTOR.font_px  # the larger numbers fit their line
 

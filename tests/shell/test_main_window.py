@@ -7,24 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
 from app.lessons import load_all
-from app.shell.app import create_app
 from app.shell.main_window import MainWindow
 from app.widgets.theme import DARK, LIGHT, PROJECTOR
 
 LESSON_IDS = [lesson.id for lesson in load_all()[0]]
-
-
-@pytest.fixture(autouse=True)
-def fresh_settings():
-    create_app()
-    QSettings().clear()
-    yield
-    QSettings().clear()
 
 
 @pytest.fixture
@@ -155,10 +146,13 @@ def test_projector_mode_f5_and_escape(window, qtbot):
     page = window.page
     normal_px = page.title.font().pixelSize()
     qtbot.keyClick(window, Qt.Key.Key_F5)
-    assert window.projector and window.theme is PROJECTOR
+    # the projector theme is PROJECTOR scaled to the window's height (1080 px = 1)
+    scale = min(1.0, window.height() / 1080)
+    assert window.projector and window.theme.name == "projector"
+    assert window.theme.font_px >= PROJECTOR.font_px * scale
     assert not window.browser.isVisible() and not window.menuBar().isVisible()
-    assert page.explorer.theme is PROJECTOR
-    assert page.title.fontInfo().pixelSize() >= 2 * LIGHT.font_px * 1.5 > normal_px
+    assert page.explorer.theme is window.theme
+    assert page.title.fontInfo().pixelSize() >= 1.5 * PROJECTOR.font_px * scale > normal_px
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.projector and window.browser.isVisible()
     assert page.explorer.theme is LIGHT
@@ -189,7 +183,8 @@ def test_language_switch_to_chinese(window):
 
 
 @pytest.mark.parametrize("lesson_id", LESSON_IDS)
-@pytest.mark.parametrize("size, projector", [((1280, 800), False), ((1920, 1080), True)])
+# projector sizes (1920×1080, 1280×720) are covered, with a text-size audit, in test_projector_screens.py
+@pytest.mark.parametrize("size, projector", [((1280, 800), False)])
 def test_every_lesson_page_renders(qtbot, lesson_id, size, projector):
     win = MainWindow(lesson_id=lesson_id, restore=False)
     qtbot.addWidget(win)
@@ -213,3 +208,15 @@ def test_startup_probe_paints_a_window():
     assert result.returncode == 0, result.stderr
     ms = float(result.stdout.split("first-paint-ms")[1].split()[0])
     assert 0 < ms < 60000
+
+
+def test_file_open_routes_an_image_to_the_svd_lesson(window, qtbot):
+    assert window.open_file("/nonexistent.png") is False
+    assert "SVD lesson opens images" in window.statusBar().currentMessage()
+    window.open_lesson("svd-images")
+    sample = Path(__file__).resolve().parents[2] / "assets" / "samples" / "tartan.png"
+    assert window.open_file(str(sample)) is True
+    qtbot.waitUntil(lambda: not window.page.explorer.busy(), timeout=20000)
+    params = window.page.explorer.params()
+    assert (params["m"], params["n"]) == (384, 384)  # tartan, not the 480×360 default sample
+    assert window.open_file(str(sample.with_name("missing.png"))) is False

@@ -209,6 +209,16 @@ def test_math_view_scales_down_to_fit(qtbot):
     wide = view.sizeHint().width()
     assert view.heightForWidth(wide // 2) < view.heightForWidth(wide)
     assert view.heightForWidth(wide * 2) == view.heightForWidth(wide)  # never scaled up
+    # with a floor (projector mode) it stops shrinking at that size and asks for the width instead
+    view.set_math_px(40)
+    qtbot.waitUntil(lambda: not view.busy(), timeout=10000)
+    natural = view.natural_size()
+    view.set_min_px(30)
+    floor_h = view.heightForWidth(10)
+    assert floor_h >= natural.height() * 0.75
+    assert view.minimumSizeHint().width() >= natural.width() * 0.75
+    view.set_min_px(0)
+    assert view.heightForWidth(10) < floor_h and view.minimumSizeHint().width() <= 60
 
 
 def test_bad_latex_falls_back_to_raw_text(qtbot):
