@@ -52,6 +52,7 @@ from manim import (  # noqa: E402
 )
 
 from app.models import attention as model  # noqa: E402
+from scenes.captions import Captioned  # noqa: E402
 from scenes.mathtex import math_tex  # noqa: E402 — the shared ziamath helper
 from scenes.params import PARAMS_ENV, ParamsError  # noqa: E402 — shared by every scene
 
@@ -156,7 +157,7 @@ def formula(latex: str, font_size: float) -> VGroup:
     return light(math_tex(latex, font_size=font_size))
 
 
-class AttentionScene(Scene):
+class AttentionScene(Captioned, Scene):
     CELL = 0.78
 
     def __init__(self, *args, **kwargs):
@@ -189,18 +190,7 @@ class AttentionScene(Scene):
 
     def say(self, caption: str, **fields) -> None:
         """Subcaption ``caption`` (a CAPTIONS key) from now until the next say() or the end."""
-        self._flush_caption()
-        self._caption = (CAPTIONS[caption][LANGS.index(self.lang)].format(**fields), self.time)
-
-    def _flush_caption(self) -> None:
-        if getattr(self, "_caption", None):
-            text, start = self._caption
-            self.add_subcaption(text, duration=max(self.time - start, 0.1), offset=start - self.time)
-            self._caption = None
-
-    def tear_down(self) -> None:
-        self._flush_caption()
-        super().tear_down()
+        self.caption(CAPTIONS[caption][LANGS.index(self.lang)].format(**fields))
 
     # --- pieces --------------------------------------------------------------------------------
     def text(self, content: str, font_size: float, color: str = "#FFFFFF") -> VGroup:

@@ -48,6 +48,7 @@ from manim import (  # noqa: E402
 )
 
 from app.models import bayes as model  # noqa: E402
+from scenes.captions import Captioned  # noqa: E402
 from scenes.mathtex import math_tex  # noqa: E402
 from scenes.params import PARAMS_ENV, ParamsError  # noqa: E402 — shared by every scene
 
@@ -120,7 +121,7 @@ def short(x: float, digits: int = 3) -> str:
     return "0" if s in ("-0", "") else s
 
 
-class BayesUpdateScene(Scene):
+class BayesUpdateScene(Captioned, Scene):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.params = load_params()
@@ -130,18 +131,7 @@ class BayesUpdateScene(Scene):
 
     def say(self, key: str, **fields) -> None:
         """Subcaption ``key`` from now until the next say() or the end of the clip."""
-        self._flush_caption()
-        self._caption = (CAPTIONS[key][LANGS.index(self.lang)].format(**fields), self.time)
-
-    def _flush_caption(self) -> None:
-        if getattr(self, "_caption", None):
-            text, start = self._caption
-            self.add_subcaption(text, duration=self.time - start, offset=start - self.time)
-            self._caption = None
-
-    def tear_down(self) -> None:
-        self._flush_caption()
-        super().tear_down()
+        self.caption(CAPTIONS[key][LANGS.index(self.lang)].format(**fields))
 
     def construct(self):
         p, obs = self.params, self.obs

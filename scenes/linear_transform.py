@@ -52,6 +52,7 @@ from manim import (  # noqa: E402
 )
 
 from app.models.linear import LinearMap  # noqa: E402
+from scenes.captions import Captioned  # noqa: E402
 from scenes.linear_captions import CAPTIONS  # noqa: E402
 from scenes.mathtex import math_tex, num, paren, short  # noqa: E402
 from scenes.params import (  # noqa: E402, F401 — PARAMS_ENV, LANGS and ParamsError are re-exported
@@ -93,7 +94,7 @@ def p3(v) -> np.ndarray:
     return np.array([float(v[0]), float(v[1]), 0.0])
 
 
-class _PlaneScene(Scene):
+class _PlaneScene(Captioned, Scene):
     """Shared parts: parameters, the grids, the basis arrows and the matrix panel."""
 
     lesson_id: ClassVar[str] = ""
@@ -112,21 +113,10 @@ class _PlaneScene(Scene):
     # --- pieces ----------------------------------------------------------------------------
     def say(self, key: str) -> None:
         """Subcaption ``key`` from now until the next say() or the end of the clip."""
-        self._flush_caption()
         m = self.linear_map
         fields = {k: short(getattr(m, k)) for k in MATRIX_KEYS}
         fields |= {"det": short(m.det), "absdet": short(abs(m.det))}
-        self._caption = (CAPTIONS[key][LANGS.index(self.lang)].format(**fields), self.time)
-
-    def _flush_caption(self) -> None:
-        if getattr(self, "_caption", None):
-            text, start = self._caption
-            self.add_subcaption(text, duration=self.time - start, offset=start - self.time)
-            self._caption = None
-
-    def tear_down(self) -> None:
-        self._flush_caption()
-        super().tear_down()
+        self.caption(CAPTIONS[key][LANGS.index(self.lang)].format(**fields))
 
     def planes(self) -> tuple[NumberPlane, NumberPlane]:
         """A faint fixed grid and the grid that moves (large enough to fill the frame after most maps)."""

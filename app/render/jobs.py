@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SCENES_DIR = ROOT / "scenes"
 #: files every scene depends on besides its own module (their edits invalidate every clip)
-SHARED_SCENE_FILES = ("mathtex.py", "params.py")
+SHARED_SCENE_FILES = ("mathtex.py", "params.py", "captions.py", "linear_captions.py")
 PARAMS_ENV = "MATHLENS_PARAMS"
 CACHE_ENV = "MATHLENS_CLIP_CACHE"
 OUTPUT_NAME = "clip"
