@@ -60,6 +60,7 @@ class LessonPage(QWidget):
         self.split.addWidget(self.side)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
+        self.split.setSizes([620, 380])  # proportions: the explorer about 5/8 of the page
         self.split.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
