@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QFileDialog, QWidget
 from app.explorers.base import Explorer
 from app.explorers.svd_images import layer_thumbnails, probe_text, to_rgb8
 from app.explorers.svd_jobs import factor_job
-from app.explorers.svd_layout import DOWNSCALE_SIDE, N_LAYERS, SAMPLES, build, style
+from app.explorers.svd_layout import DOWNSCALE_SIDE, N_LAYERS, RANK_KEYS, SAMPLES, build, style
 from app.explorers.svd_worker import FactorWorker
 from app.models import image_io
 from app.models import svd as model
@@ -24,6 +24,12 @@ from app.widgets.theme import Theme
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "assets" / "samples"
 THUMB_SIDE = 96
+
+
+def _set_checked(box: QCheckBox, on: bool) -> None:
+    box.blockSignals(True)
+    box.setChecked(on)
+    box.blockSignals(False)
 
 
 class SVDExplorer(Explorer):
@@ -59,7 +65,6 @@ class SVDExplorer(Explorer):
         self.geometry_view.set_state(self._matrix, self._stage)
         self._start(SAMPLES_DIR / SAMPLES[max(0, self._sample)][1], None, self._luminance, None)
 
-    # --- construction ------------------------------------------------------------------------
     # --- explorer contract --------------------------------------------------------------------
     def params(self) -> dict[str, float]:
         a, b, c, d = (float(x) for x in self._matrix.ravel())
@@ -88,12 +93,12 @@ class SVDExplorer(Explorer):
             self._stage = p.get("stage", self._stage)
             self.geometry_view.set_state(self._matrix, self._stage)
         self._error_view = bool(round(p.get("error_view", self._error_view)))
-        self._set_checked(self.error_box, self._error_view)
+        _set_checked(self.error_box, self._error_view)
         self._k = int(round(p.get("k", self._k)))
         self._layer = -1
         sample = int(round(p.get("sample", self._sample)))
         luminance = bool(round(p.get("luminance", self._luminance)))
-        self._set_checked(self.luminance_box, luminance)
+        _set_checked(self.luminance_box, luminance)
         if sample >= 0 and sample != self._sample:
             self._sample = sample
             self._luminance = luminance
@@ -127,9 +132,8 @@ class SVDExplorer(Explorer):
     def open_image(self, path) -> bool:
         """Start loading ``path``; False (with a message) when its header already shows it is unusable.
         Decoding errors found later are reported the same way; the current image stays either way."""
-        path = Path(path)
         try:
-            image_io.probe(path)
+            image_io.probe(path := Path(path))
         except image_io.ImageLoadError as e:
             self._show_message(f"Could not open the image: {e}.", error=True)
             return False
@@ -260,7 +264,7 @@ class SVDExplorer(Explorer):
         path, img, luminance, fact, orig, rankk = result
         self._path, self._image, self._fact = path, img, fact
         self._luminance = luminance
-        self._set_checked(self.luminance_box, luminance)
+        _set_checked(self.luminance_box, luminance)
         self.luminance_box.setEnabled(img.is_color)
         is_sample = path is not None and path.parent == SAMPLES_DIR
         if not is_sample:
@@ -366,13 +370,7 @@ class SVDExplorer(Explorer):
         color = "#D55E00" if error else self.theme.muted
         self.status.setStyleSheet(f"color: {color}; font-size: {self.theme.font_px}px;")
 
-    @staticmethod
-    def _set_checked(box: QCheckBox, on: bool) -> None:
-        box.blockSignals(True)
-        box.setChecked(on)
-        box.blockSignals(False)
-
-    # --- drag and drop -----------------------------------------------------------------------
+    # --- drag and drop, keys ------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802 — Qt override
         if any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
@@ -384,16 +382,12 @@ class SVDExplorer(Explorer):
             event.acceptProposedAction()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 — Qt override: ±1 / ±10 anywhere in the explorer
-        steps = {Qt.Key.Key_Plus: 1, Qt.Key.Key_Equal: 1, Qt.Key.Key_Minus: -1, Qt.Key.Key_Right: 1,
-                 Qt.Key.Key_Left: -1, Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1, Qt.Key.Key_PageUp: 10,
-                 Qt.Key.Key_PageDown: -10, Qt.Key.Key_BracketRight: 10, Qt.Key.Key_BracketLeft: -10}
-        step = steps.get(Qt.Key(event.key()))
+        step = RANK_KEYS.get(Qt.Key(event.key()))
         if step is None or self._fact is None:
             super().keyPressEvent(event)
             return
         self._on_rank(self._k + step)
 
-    # --- look --------------------------------------------------------------------------------
     def apply_theme(self, theme: Theme) -> None:
         super().apply_theme(theme)
         style(self, theme)

@@ -26,6 +26,10 @@ from app.widgets.theme import Theme
 
 SAMPLES = (("Shapes and text", "shapes.png"), ("Tartan (low rank)", "tartan.png"), ("Landscape", "landscape.png"))
 DOWNSCALE_SIDE = 1024
+#: keys that move the rank anywhere in the explorer: ±1 and ±10
+RANK_KEYS = {Qt.Key.Key_Plus: 1, Qt.Key.Key_Equal: 1, Qt.Key.Key_Minus: -1, Qt.Key.Key_Right: 1,
+             Qt.Key.Key_Left: -1, Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1, Qt.Key.Key_PageUp: 10,
+             Qt.Key.Key_PageDown: -10, Qt.Key.Key_BracketRight: 10, Qt.Key.Key_BracketLeft: -10}
 N_LAYERS = 8
 
 

@@ -143,7 +143,10 @@ def _loop(grad_lines: tuple[str, ...], opt: str, noisy: bool):
            f"    except (ArithmeticError, ValueError):\n        stop = i\n"
            f"    return xs, ys, stop\n")
     namespace = dict(MATH_NAMES, B=ESCAPE)
-    exec(compile(src, f"<descent loop {opt}>", "exec"), namespace)  # noqa: S102 — our own generated code
+    # Not user text: ``grad_lines`` come from sympy's code printer applied to an expression tree that
+    # app/models/expr.py's whitelist parser built (numbers, x, y, + − * / ^ and listed functions),
+    # the same way sympy.lambdify compiles it. This only unrolls the optimiser loop for speed.
+    exec(compile(src, f"<descent loop {opt}>", "exec"), namespace)  # noqa: S102
     return namespace["run"]
 
 
