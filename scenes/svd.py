@@ -18,18 +18,18 @@ from manim import (
     BLACK,
     DOWN,
     LEFT,
+    RESAMPLING_ALGORITHMS,
     RIGHT,
     UP,
     BackgroundRectangle,
     FadeIn,
     FadeOut,
     FullScreenRectangle,
+    ImageMobject,
     Scene,
-    Square,
     Text,
     VGroup,
     Write,
-    rgb_to_color,
 )
 
 # The repo root on sys.path makes `scenes.mathtex` and `app.models` importable however this file
@@ -41,13 +41,22 @@ if str(ROOT) not in sys.path:
 from app.models import image_io  # noqa: E402
 from app.models import svd as model  # noqa: E402
 from scenes.mathtex import math_tex  # noqa: E402 — the shared ziamath helper
-from scenes.params import LANGS, lang, lesson_table, number, params_path, read_params_file, where  # noqa: E402
+from scenes.params import (  # noqa: E402
+    LANGS,
+    ParamsError,
+    lang,
+    lesson_table,
+    number,
+    params_path,
+    read_params_file,
+    where,
+)
 
 SAMPLES = ("shapes.png", "tartan.png", "landscape.png")
 #: the ranks shown one after another (then the lesson's k)
 RANKS = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30)
-#: the clip's images are downscaled to this many pixels on the long side, each drawn as a square:
-#: the pixels are the matrix entries (and manim 0.22's ImageMobject fails under Pillow 13)
+#: the clip's images are downscaled to this many pixels on the long side and drawn with nearest-
+#: neighbour sampling, so each matrix entry is a visible square
 CLIP_SIDE = 64
 
 
@@ -59,6 +68,16 @@ def load_params() -> dict[str, float]:
     at = where(params_path() or "")
     params |= {k: number(raw, k, params[k], at) for k in model.PARAMS}
     return {k: model.PARAMS[k].clamp(v) for k, v in params.items()}
+
+
+def image_file() -> Path:
+    """The image the params file names ("image": the user's own file, from the app), else the sample."""
+    raw = read_params_file()
+    if "image" in raw:
+        if not isinstance(raw["image"], str) or not raw["image"]:
+            raise ParamsError(f"{where(params_path() or '')}: 'image' must be a file path")
+        return Path(raw["image"])
+    return ROOT / "assets" / "samples" / SAMPLES[int(max(0, load_params()["sample"]))]
 
 
 CAPTIONS = {
@@ -82,37 +101,60 @@ def _rgb8(a: np.ndarray) -> np.ndarray:
     return np.repeat(img, 3, axis=2) if img.shape[2] == 1 else img
 
 
-def pixel_grid(rgb8: np.ndarray, height: float) -> VGroup:
-    """One filled square per pixel (row-major), the whole grid ``height`` units tall."""
-    m, n = rgb8.shape[:2]
-    side = height / m
-    grid = VGroup()
-    for i in range(m):
-        for j in range(n):
-            sq = Square(side_length=side, stroke_width=0).move_to([(j - (n - 1) / 2) * side, ((m - 1) / 2 - i) * side, 0])
-            grid.add(sq)
-    return recolour(grid, rgb8)
+def picture(rgb8: np.ndarray, height: float) -> ImageMobject:
+    """The image as a picture ``height`` units tall, one sharp square per pixel (matrix entry)."""
+    im = ImageMobject(rgb8)
+    im.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+    return im.scale_to_fit_height(height)
 
 
-def recolour(grid: VGroup, rgb8: np.ndarray) -> VGroup:
-    for sq, rgb in zip(grid, rgb8.reshape(-1, 3), strict=True):
-        colour = rgb_to_color(rgb / 255.0)
-        sq.set_fill(colour, opacity=1.0).set_stroke(colour, width=0.8)  # the stroke hides seams
-    return grid
+def recolour(im: ImageMobject, rgb8: np.ndarray) -> ImageMobject:
+    """Show other pixels in the same picture (same size and place)."""
+    alpha = np.full(rgb8.shape[:2] + (1,), 255, np.uint8)
+    im.pixel_array = np.concatenate([rgb8, alpha], axis=2)
+    return im
+
+
+def _fix_manim_canvas_for_pillow_12() -> None:
+    """manim 0.22's Camera.display_image_mobject makes its canvas with
+    ``Image.fromarray(np.zeros((h, w)), mode="RGBA")``, which Pillow ≥ 12 refuses ("Invalid mode for
+    data type"). Give manim's camera module a PIL.Image whose fromarray turns that call into the
+    transparent RGBA canvas it always meant; everything else goes to PIL unchanged."""
+    from manim.camera import camera
+
+    if getattr(camera.Image, "mathlens_fix", False):
+        return
+    pil_image = camera.Image
+
+    class _Image:
+        mathlens_fix = True
+
+        def __getattr__(self, name):
+            return getattr(pil_image, name)
+
+        @staticmethod
+        def fromarray(obj, mode=None):
+            arr = np.asarray(obj)
+            if mode == "RGBA" and arr.ndim == 2:
+                arr = np.zeros((*arr.shape, 4), np.uint8)
+            if mode == "RGBA" and arr.dtype == np.uint8 and arr.ndim == 3 and arr.shape[2] == 4:
+                return pil_image.fromarray(np.ascontiguousarray(arr))
+            return pil_image.fromarray(arr) if mode is None else pil_image.fromarray(arr, mode=mode)
+
+    camera.Image = _Image()
+
+
+_fix_manim_canvas_for_pillow_12()
 
 
 class SVDScene(Scene):
     def construct(self):
         p = load_params()
-        sample = SAMPLES[int(max(0, p["sample"]))]
-        img = image_io.load_image(ROOT / "assets" / "samples" / sample, max_side=CLIP_SIDE)
+        img = image_io.load_image(image_file(), max_side=CLIP_SIDE)
         fact = model.factorize(img.pixels.astype(np.float64), luminance=bool(p["luminance"]) and img.is_color)
         k_final = int(np.clip(p["k"], 1, fact.rank_max))
         ranks = sorted({r for r in RANKS if r <= fact.rank_max} | {k_final, fact.rank_max})
         height = 3.6
-
-        def picture(pixels):
-            return pixel_grid(pixels, height)
 
         # 1 — the idea
         self.next_section("idea")
@@ -125,17 +167,16 @@ class SVDScene(Scene):
 
         # 2 — rebuild layer by layer
         self.next_section("layers")
-        original = picture(_rgb8(model.channels_of(img.pixels, bool(p["luminance"]) and img.is_color)))
+        original = picture(_rgb8(model.channels_of(img.pixels, bool(p["luminance"]) and img.is_color)), height)
         original.to_edge(LEFT, buff=0.8).shift(DOWN * 0.6)
         cap_o = Text("original", font_size=24).next_to(original, DOWN)
         rk = model.RankK(fact, ranks[0])
-        current = picture(_rgb8(rk.data)).to_edge(RIGHT, buff=0.8).shift(DOWN * 0.6)
+        current = picture(_rgb8(rk.data), height).to_edge(RIGHT, buff=0.8).shift(DOWN * 0.6)
         counter = self._counter(fact, ranks[0]).to_edge(DOWN, buff=0.5)
         self.play(FadeOut(formula), title.animate.become(Text("Add one layer σᵢuᵢvᵢᵀ at a time", font_size=34)
                                                          .to_edge(UP)))
         self.add_subcaption(caption("layers"), duration=2)
-        # fade the pictures in by fading a black veil out: the ~8000 pixel squares stay static (drawn
-        # once per animation, not once per frame), which keeps a preview render fast
+        # fade the pictures in by fading a black veil out (the pictures themselves stay static)
         veil = VGroup(*[BackgroundRectangle(m, fill_opacity=1, buff=0.05) for m in (original, current)])
         self.add(original, current, veil)
         self.play(FadeOut(veil), FadeIn(cap_o), FadeIn(counter))

@@ -29,6 +29,11 @@ class Explorer(QWidget):
         """The current parameters (every key of the topic's PARAMS)."""
         raise NotImplementedError
 
+    def scene_params(self) -> dict:
+        """What the lesson's manim scene needs to draw exactly this state ("Render current state"):
+        ``params()``, plus anything that is not a number (e.g. the SVD lesson's own image file)."""
+        return self.params()
+
     def set_params(self, params: dict[str, float]) -> None:
         """Show these parameters (missing keys keep their value) and emit params_changed."""
         raise NotImplementedError

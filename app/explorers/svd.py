@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QApplication, QCheckBox, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from app.explorers.base import Explorer
 from app.explorers.svd_images import layer_thumbnails, probe_text, to_rgb8
 from app.explorers.svd_jobs import factor_job
-from app.explorers.svd_layout import DOWNSCALE_SIDE, N_LAYERS, RANK_KEYS, SAMPLES, build, style
+from app.explorers.svd_layout import DOWNSCALE_SIDE, N_LAYERS, RANK_KEYS, SAMPLES, build, set_checked, style
 from app.explorers.svd_worker import FactorWorker
 from app.models import image_io
 from app.models import svd as model
@@ -24,12 +24,6 @@ from app.widgets.theme import Theme
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "assets" / "samples"
 THUMB_SIDE = 96
-
-
-def _set_checked(box: QCheckBox, on: bool) -> None:
-    box.blockSignals(True)
-    box.setChecked(on)
-    box.blockSignals(False)
 
 
 class SVDExplorer(Explorer):
@@ -93,12 +87,12 @@ class SVDExplorer(Explorer):
             self._stage = p.get("stage", self._stage)
             self.geometry_view.set_state(self._matrix, self._stage)
         self._error_view = bool(round(p.get("error_view", self._error_view)))
-        _set_checked(self.error_box, self._error_view)
+        set_checked(self.error_box, self._error_view)
         self._k = int(round(p.get("k", self._k)))
         self._layer = -1
         sample = int(round(p.get("sample", self._sample)))
         luminance = bool(round(p.get("luminance", self._luminance)))
-        _set_checked(self.luminance_box, luminance)
+        set_checked(self.luminance_box, luminance)
         if sample >= 0 and sample != self._sample:
             self._sample = sample
             self._luminance = luminance
@@ -109,6 +103,12 @@ class SVDExplorer(Explorer):
             self._refactor()
         self._redraw()
         self.params_changed.emit(self.params())
+
+    def scene_params(self) -> dict:
+        out = self.params()
+        if self._sample < 0 and self._path is not None:  # the user's image: the scene reads the file
+            out |= {"image": str(self._path), "image_stamp": self._path.stat().st_mtime_ns}
+        return out
 
     def quantities(self) -> dict[str, float]:
         return model.quantities(self._fact, self._k, self._matrix, self._sample)
@@ -264,7 +264,7 @@ class SVDExplorer(Explorer):
         path, img, luminance, fact, orig, rankk = result
         self._path, self._image, self._fact = path, img, fact
         self._luminance = luminance
-        _set_checked(self.luminance_box, luminance)
+        set_checked(self.luminance_box, luminance)
         self.luminance_box.setEnabled(img.is_color)
         is_sample = path is not None and path.parent == SAMPLES_DIR
         if not is_sample:

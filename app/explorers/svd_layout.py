@@ -33,6 +33,13 @@ RANK_KEYS = {Qt.Key.Key_Plus: 1, Qt.Key.Key_Equal: 1, Qt.Key.Key_Minus: -1, Qt.K
 N_LAYERS = 8
 
 
+def set_checked(box: QCheckBox, on: bool) -> None:
+    """Tick or untick without emitting toggled (the explorer is the one setting it)."""
+    box.blockSignals(True)
+    box.setChecked(on)
+    box.blockSignals(False)
+
+
 def build(ex) -> None:
     """Create ``ex``'s widgets as attributes, connect them to its ``_on_*`` handlers, lay them out."""
     ex.sample_box = QComboBox()

@@ -33,7 +33,7 @@ class LessonPage(QWidget):
         self.exercises = ExercisesPanel()
         self.body = QTextBrowser()
         self.body.setOpenExternalLinks(False)
-        self.clip_panel = ClipPanel(lesson, self.explorer.params, lang)
+        self.clip_panel = ClipPanel(lesson, self.explorer.scene_params, lang)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.body, "About")

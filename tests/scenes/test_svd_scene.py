@@ -78,3 +78,27 @@ def test_params_file_picks_sample_and_k(tmp_path, monkeypatch):
     scene, texts = _construct(tmp_path, monkeypatch, {"k": 3, "sample": 1, "ignored": 5})
     assert texts[-1][0] == 3
     assert float(texts[-1][1].split("PSNR")[1].split("dB")[0]) > 40  # the tartan is nearly rank 3
+
+
+def test_pictures_draw_under_pillow_12_and_later():
+    """manim 0.22 + Pillow ≥ 12 fail to draw any ImageMobject; scenes/svd.py mends the camera."""
+    import numpy as np
+    from manim.camera.camera import Camera
+
+    canvas = __import__("manim.camera.camera", fromlist=["Image"]).Image.fromarray(np.zeros((4, 6)), mode="RGBA")
+    assert canvas.mode == "RGBA" and canvas.size == (6, 4) and not np.asarray(canvas).any()
+    rgb = np.zeros((8, 8, 3), np.uint8)
+    rgb[:, :4] = (255, 0, 0)  # left half red, right half black
+    pic = clip.picture(rgb, 4.0)
+    cam = Camera(pixel_width=160, pixel_height=90)
+    cam.capture_mobject(pic)
+    drawn = cam.get_image().convert("RGB")
+    arr = np.asarray(drawn)
+    red = (arr[:, :, 0] > 200) & (arr[:, :, 1] < 50)
+    assert red.sum() > 200  # the red half is drawn …
+    cols = np.nonzero(red.any(axis=0))[0]
+    assert cols.max() < 80  # … on the left of the centre, sharp (nearest-neighbour)
+    clip.recolour(pic, np.full((8, 8, 3), 255, np.uint8))
+    cam.reset()
+    cam.capture_mobject(pic)
+    assert (np.asarray(cam.get_image().convert("RGB")) > 250).all(axis=2).sum() > 400  # now white
