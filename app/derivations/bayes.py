@@ -21,7 +21,7 @@ from sympy.core.symbol import Str
 from app.derivations.base import Step, as_expr
 from app.models import bayes as model
 
-TITLE = "Bayes' theorem, from a coin's Beta prior to its posterior"
+TITLE = "Bayes' theorem for a test result and for a coin"
 
 theta = sp.Symbol("theta", positive=True)
 alpha, beta, h, t, n = sp.symbols("alpha beta h t n", positive=True)

@@ -50,9 +50,10 @@ class LessonBrowser(QWidget):
                 week_item.setFont(0, bold)
                 week_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 week_item.setExpanded(True)
+                week_item.setToolTip(0, week_item.text(0))  # the full title: the sidebar may cut it
             item = QTreeWidgetItem(week_item, [lesson.title.get(lang)])
             item.setData(0, ID_ROLE, lesson.id)
-            item.setToolTip(0, lesson.summary.get(lang))
+            item.setToolTip(0, f"{lesson.title.get(lang)}\n{lesson.summary.get(lang)}")
         self.tree.expandAll()
         if current:
             self.select(current)

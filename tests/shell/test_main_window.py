@@ -220,3 +220,10 @@ def test_file_open_routes_an_image_to_the_svd_lesson(window, qtbot):
     params = window.page.explorer.params()
     assert (params["m"], params["n"]) == (384, 384)  # tartan, not the 480×360 default sample
     assert window.open_file(str(sample.with_name("missing.png"))) is False
+
+
+def test_browser_tooltips_carry_the_full_titles(window):
+    week = window.browser.tree.topLevelItem(0)
+    assert week.toolTip(0) == week.text(0) and week.toolTip(0).startswith("Week 1 · ")
+    first = week.child(0)
+    assert first.toolTip(0).splitlines() == ["Linear transforms", window.page.lesson.summary.get("en")]
