@@ -101,6 +101,13 @@ class LessonPage(QWidget):
             share = 0.7 if self.tabs.widget(index) is self.clip_scroll else 1 / 3  # (the default split)
             self.side.setSizes([round(total * (1 - share)), round(total * share)])
 
+    def shutdown(self) -> None:
+        """Stop background work (a clip render, an SVD) before the page goes away."""
+        self.clip_panel.shutdown()
+        stop = getattr(self.explorer, "shutdown", None)
+        if callable(stop):
+            stop()
+
     # --- language and look -----------------------------------------------------------------
     def set_lang(self, lang: str) -> None:
         self.lang = lang

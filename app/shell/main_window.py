@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         self.split.replaceWidget(1, page)
         old.hide()
         if old is not self.placeholder:
+            old.shutdown()  # a running render or SVD must not outlive its page (or freeze the GUI)
             old.deleteLater()
         self.page = page
         self.projector_ctl.fit_page_soon()

@@ -58,6 +58,7 @@ class PresenterWindow(QWidget):
         self.window_ = window  # the audience MainWindow
         self.ctl = window.projector_ctl
         self.setWindowTitle("MathLens — presenter")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # closed when projector mode ends: gone
         self._started = time.monotonic()
         self._build()
         self.ctl.changed.connect(self.refresh)

@@ -135,6 +135,7 @@ class ProjectorController(QObject):
         place_on_screen(self.window, audience)
         if presenter is not None and self.presenter is None:
             self.presenter = PresenterWindow(self.window)
+            self.presenter.destroyed.connect(self._presenter_closed)  # the presenter closed it by hand
             place_on_screen(self.presenter, presenter)
             self.presenter.show()
 
@@ -167,6 +168,9 @@ class ProjectorController(QObject):
         explorer_busy = getattr(self.page.explorer, "busy", None) if self.page else None
         return self.page is not None and (self.page.derivation.busy() or self._fit.isActive()
                                           or (callable(explorer_busy) and explorer_busy()))
+
+    def _presenter_closed(self, *_args) -> None:
+        self.presenter = None
 
     # --- navigation ----------------------------------------------------------------------------
     @Slot()

@@ -227,3 +227,15 @@ def test_browser_tooltips_carry_the_full_titles(window):
     assert week.toolTip(0) == week.text(0) and week.toolTip(0).startswith("Week 1 · ")
     first = week.child(0)
     assert first.toolTip(0).splitlines() == ["Linear transforms", window.page.lesson.summary.get("en")]
+
+
+def test_leaving_a_lesson_stops_its_background_work(window, qtbot, monkeypatch):
+    window.open_lesson("svd-images")
+    page = window.page
+    calls = []
+    for name, obj in (("svd", page.explorer), ("clip", page.clip_panel)):
+        real = obj.shutdown
+        monkeypatch.setattr(obj, "shutdown", lambda real=real, name=name: (calls.append(name), real()))
+    window.open_lesson("linear-transforms")
+    assert sorted(calls) == ["clip", "svd"]
+    assert not page.explorer.busy()

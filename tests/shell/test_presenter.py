@@ -125,3 +125,24 @@ def test_two_screens_put_the_presenter_on_the_laptop(tmp_path):
     default, on_laptop = json.loads(result.stdout.strip().splitlines()[-1])
     assert default == {"audience": "projector", "size": [1280, 720], "font": 19, "presenter": "laptop"}
     assert on_laptop["audience"] == "laptop" and on_laptop["presenter"] == "projector"
+
+
+def test_the_presenter_window_is_freed_when_closed_or_when_projector_mode_ends(qtbot, audience, monkeypatch):
+    import app.shell.presenter as presenter_module
+
+    monkeypatch.setattr(presenter_module, "choose_screens", lambda count, primary, wanted: (0, 0))
+    ctl = audience.projector_ctl
+    audience.set_projector(True, fullscreen=True)  # "two screens": a presenter window opens
+    first = ctl.presenter
+    assert first is not None and first.isVisible()
+    gone = []
+    first.destroyed.connect(lambda *_: gone.append(1))
+    first.close()  # the teacher closes it by hand
+    qtbot.waitUntil(lambda: bool(gone) and ctl.presenter is None, timeout=3000)
+    qtbot.keyClick(audience.page.explorer, Qt.Key.Key_PageDown)  # keys still work, nothing to refresh
+    audience.set_projector(False)
+    audience.set_projector(True, fullscreen=True)
+    second = ctl.presenter
+    second.destroyed.connect(lambda *_: gone.append(2))
+    audience.set_projector(False)  # leaving projector mode frees it too (no hidden windows pile up)
+    qtbot.waitUntil(lambda: 2 in gone and ctl.presenter is None, timeout=3000)
