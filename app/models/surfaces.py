@@ -36,9 +36,14 @@ class Surface:
     start: tuple[float, float] = (-4.0, 3.0)
     critical: tuple[float, float] | None = None  # where the Hessian is analysed (the global minimum)
     text: str = field(default="", compare=False)  # the formula as typed / shown in the UI
+    #: (a, b, c) of a quadratic ½(a x² + 2b xy + c y²): compiled in closed form, not by sympy, so
+    #: dragging κ or the angle does not re-run sympy for every new coefficient (~20 ms each)
+    quadratic: tuple[float, float, float] | None = field(default=None, compare=False)
 
     @property
     def compiled(self) -> Compiled:
+        if self.quadratic is not None:
+            return _quadratic_compiled(*self.quadratic)
         return compile_surface(self.expr)
 
     def f(self, x, y) -> np.ndarray:
@@ -114,10 +119,22 @@ def quadratic_hessian(cond: float, angle_deg: float) -> np.ndarray:
 
 def _quadratic(cond: float, angle: float) -> Surface:
     H = quadratic_hessian(cond, angle)
-    a, b, c = (sp.Float(v, 17) for v in (H[0, 0], H[0, 1], H[1, 1]))
-    expr = sp.Rational(1, 2) * (a * X**2 + 2 * b * X * Y + c * Y**2)
+    abc = (float(H[0, 0]), float(H[0, 1]), float(H[1, 1]))
+    a, b, c = (sp.Float(v, 17) for v in abc)
+    expr = sp.Rational(1, 2) * (a * X**2 + 2 * b * X * Y + c * Y**2)  # for the derivation and display
     return Surface("quadratic", SURFACE_TITLES[0], expr, (-5.0, 5.0), (-5.0, 5.0), ((0.0, 0.0),),
-                   (-4.0, 3.0), (0.0, 0.0), text=f"½(u² + {cond:g}·v²), rotated {angle:g}°")
+                   (-4.0, 3.0), (0.0, 0.0), text=f"½(u² + {cond:g}·v²), rotated {angle:g}°", quadratic=abc)
+
+
+@lru_cache(maxsize=16)
+def _quadratic_compiled(a: float, b: float, c: float) -> Compiled:
+    """f = ½(a x² + 2b xy + c y²), ∇f = H (x, y) with H = [[a, b], [b, c]] (what sympy derives; a
+    test checks the two agree)."""
+    gx = _vectorise(lambda x, y: a * x + b * y)
+    gy = _vectorise(lambda x, y: b * x + c * y)
+    return Compiled(_vectorise(lambda x, y: 0.5 * (a * x * x + 2 * b * x * y + c * y * y)),
+                    lambda x, y: (gx(x, y), gy(x, y)), lambda x, y: [a, b, b, c],
+                    (f"gx = {a!r} * x + {b!r} * y", f"gy = {b!r} * x + {c!r} * y"))
 
 
 _HIMMELBLAU_MINIMA = ((3.0, 2.0), (-2.805118086952745, 3.131312518250573),
