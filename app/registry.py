@@ -37,8 +37,8 @@ TOPICS: dict[str, Topic] = {
     ),
     "bayes": Topic(
         name="bayes",
-        params="app.models.bayes:PARAMS",
-        quantities="app.models.bayes:QUANTITIES",
+        params="app.models.bayes_params:PARAMS",
+        quantities="app.models.bayes_params:QUANTITIES",
         explorer="app.explorers.bayes:BayesExplorer",
         derivation="app.derivations.bayes",
     ),
@@ -51,8 +51,8 @@ TOPICS: dict[str, Topic] = {
     ),
     "descent": Topic(
         name="descent",
-        params="app.models.descent:PARAMS",
-        quantities="app.models.descent:QUANTITIES",
+        params="app.models.descent_params:PARAMS",
+        quantities="app.models.descent_params:QUANTITIES",
         explorer="app.explorers.descent:DescentExplorer",
         derivation="app.derivations.descent",
     ),

@@ -76,3 +76,15 @@ def test_models_derivations_and_lessons_import_without_qt_or_manim():
     assert report["blocker_works"]
     assert report["errors"] == {}, "\n".join(f"{k}:\n{v}" for k, v in report["errors"].items())
     assert report["leaked"] == []
+
+
+def test_reading_the_lessons_at_start_up_needs_neither_sympy_nor_scipy():
+    """The window's first paint waits for load_all(): it must not pull in sympy (~0.5 s) or scipy."""
+    script = ("import sys; from app.lessons import load_all; lessons, errors = load_all(); "
+              "print(len(lessons), len(errors), sorted(m for m in ('sympy', 'scipy') if m in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    n, errors, heavy = proc.stdout.split(maxsplit=2)
+    assert int(n) >= 8 and errors == "0" and heavy.strip() == "[]"

@@ -30,12 +30,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from app.models.params import ParamSpec
+from app.models.descent_params import OPTIMIZERS, PARAMS, QUANTITIES, TITLES  # noqa: F401 (re-exported)
 from app.models.surfaces import MATH_NAMES, TYPED, Surface, quadratic_hessian, surface
 
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
-TITLES = {"sgd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
-          "rmsprop": "RMSProp", "adam": "Adam"}
 #: torch.optim defaults (torch 2.x): SGD lr 1e-3, Adagrad 1e-2, RMSprop 1e-2, Adam 1e-3
 TORCH_DEFAULT_LR = {"sgd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 1e-2, "rmsprop": 1e-2, "adam": 1e-3}
 EPS = {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8}
@@ -43,36 +40,6 @@ EPS = {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8}
 ESCAPE = 1e6
 #: "reached the minimum": within this distance of a known minimum
 REACH_TOL = 1e-3
-
-PARAMS: dict[str, ParamSpec] = {
-    "surface": ParamSpec("Surface (−1 = typed)", 0.0, -1.0, 5.0, 1.0),
-    "cond": ParamSpec("Condition number κ", 10.0, 1.0, 100.0, 0.5),
-    "angle": ParamSpec("Rotation", 30.0, 0.0, 180.0, 1.0, "°"),
-    "x0": ParamSpec("Start x", -4.0, -5.0, 5.0, 0.01),
-    "y0": ParamSpec("Start y", 3.0, -5.0, 5.0, 0.01),
-    "steps": ParamSpec("Steps", 200.0, 10.0, 1000.0, 10.0),
-    "step": ParamSpec("Current step", 200.0, 0.0, 1000.0, 1.0),
-    "optimizer": ParamSpec("Optimiser in the derivation", 0.0, 0.0, 5.0, 1.0),
-    "show": ParamSpec("Shown optimisers (bit mask)", 63.0, 0.0, 63.0, 1.0),
-    "lr_sgd": ParamSpec("lr (GD)", 0.05, 1e-5, 10.0, 0.001),
-    "lr_momentum": ParamSpec("lr (momentum)", 0.02, 1e-5, 10.0, 0.001),
-    "lr_nesterov": ParamSpec("lr (Nesterov)", 0.02, 1e-5, 10.0, 0.001),
-    "lr_adagrad": ParamSpec("lr (AdaGrad)", 0.5, 1e-5, 10.0, 0.001),
-    "lr_rmsprop": ParamSpec("lr (RMSProp)", 0.05, 1e-5, 10.0, 0.001),
-    "lr_adam": ParamSpec("lr (Adam)", 0.1, 1e-5, 10.0, 0.001),
-    "momentum": ParamSpec("momentum (heavy ball)", 0.9, 0.0, 0.999, 0.001),
-    "nesterov_momentum": ParamSpec("momentum (Nesterov)", 0.9, 0.0, 0.999, 0.001),
-    "alpha": ParamSpec("alpha (RMSProp)", 0.99, 0.0, 0.999, 0.001),
-    "beta1": ParamSpec("β₁ (Adam)", 0.9, 0.0, 0.999, 0.001),
-    "beta2": ParamSpec("β₂ (Adam)", 0.999, 0.0, 0.9999, 0.0001),
-    "noise": ParamSpec("Gradient noise σ", 0.0, 0.0, 5.0, 0.01),
-    "seed": ParamSpec("Noise seed", 0.0, 0.0, 1000.0, 1.0),
-}
-
-QUANTITIES: tuple[str, ...] = (
-    "L", "mu", "cond_hessian", "lr_max",
-    *(f"{k}_{o}" for o in OPTIMIZERS for k in ("loss", "diverged", "steps_to_min", "diverged_at")),
-)
 
 
 @dataclass(frozen=True)
