@@ -113,6 +113,9 @@ class Lesson(_Strict):
 
     @model_validator(mode="after")
     def _params_fit_topic(self):
+        if self.derivation != self.explorer:  # its live steps read the explorer's numbers
+            raise ValueError(f"derivation: must be the explorer's topic {self.explorer!r} (its live steps read "
+                             f"that explorer's parameters), found {self.derivation!r}")
         topic = registry.TOPICS[self.explorer]
         specs = registry.load(topic.params)
         quantities = set(registry.load(topic.quantities))

@@ -47,6 +47,7 @@ def test_missing_chinese_falls_back_to_english(tmp_path):
         (lambda t: t.replace("week = 1\n", "week = 40\n"), ["week", "less than or equal to 16", "40"]),
         (lambda t: t.replace("week = 1\n", ""), ["week", "required but missing"]),
         (lambda t: t.replace('explorer = "linear"', 'explorer = "spline"'), ["explorer", "'linear'", "'spline'"]),
+        (lambda t: t.replace('derivation = "linear"', 'derivation = "svd"'), ["derivation", "'linear'", "'svd'"]),
         (lambda t: t.replace("a = 1.0\nb = 1.0", "a = 9.0\nb = 1.0", 1), ["params.a", "[-4.0, 4.0]", "9.0"]),
         (lambda t: t.replace("a = 1.0\nb = 1.0", "alpha = 1.0\nb = 1.0", 1), ["params.alpha", "'alpha'"]),
         (lambda t: t.replace('quantity = "det", less_than', 'quantity = "volume", less_than'),

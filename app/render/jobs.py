@@ -17,6 +17,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENES_DIR = ROOT / "scenes"
 #: files every scene depends on besides its own module (their edits invalidate every clip)
 SHARED_SCENE_FILES = ("mathtex.py", "params.py", "captions.py", "linear_captions.py")
+_STATS_LOCK = threading.Lock()  # animations.json is read-modified-written by parallel batch renders
 PARAMS_ENV = "MATHLENS_PARAMS"
 CACHE_ENV = "MATHLENS_CLIP_CACHE"
 OUTPUT_NAME = "clip"
@@ -192,17 +194,18 @@ class ClipCache:
 
     def remember_animations(self, class_name: str, played: int) -> None:
         path = self.root / "animations.json"
-        try:
-            stats = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
-            stats = {}
-        stats[class_name] = played
-        try:
-            tmp = path.with_name(f".animations.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(stats, indent=1), "utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # only a nicety
+        with _STATS_LOCK:  # batch renders finish on several threads of one process
+            try:
+                stats = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                stats = {}
+            stats[class_name] = played
+            try:
+                tmp = path.with_name(f".animations.{os.getpid()}.{threading.get_ident()}.tmp")
+                tmp.write_text(json.dumps(stats, indent=1), "utf-8")
+                os.replace(tmp, path)
+            except OSError:
+                pass  # only a nicety
 
     def sweep(self, older_than_s: float = 6 * 3600) -> None:
         """Remove scratch folders a crashed or killed app left behind (renders never take hours)."""

@@ -73,7 +73,7 @@ class LessonPage(QWidget):
         self.explorer.params_changed.connect(self._on_params_changed)
         self.exercises.progress_changed.connect(self._on_progress)
         self.tabs.currentChanged.connect(self._on_tab)
-        self.derivation.set_derivation(topic.derivation)
+        self.derivation.set_derivation(registry.TOPICS[lesson.derivation].derivation)
         self.set_lang(lang)
         self._on_params_changed(self.explorer.params())
 

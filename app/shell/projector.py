@@ -48,7 +48,7 @@ class ProjectorController(QObject):
         self.presenter = None  # a PresenterWindow while one is shown
         self._beat = -1  # the beat last gone to, in lesson self._beat_lesson; -1 = its own values
         self._beat_lesson: str | None = None
-        self._to_last_step = False  # back from the next lesson: land on the last step once loaded
+        self._to_last_step = None  # a derivation panel: back from the next lesson, land on its last step
         window.installEventFilter(self)  # its resizes: the projector theme follows the window's height
         self.blank = BlankOverlay(window)
         self.spotlight = SpotlightOverlay(window)
@@ -243,15 +243,21 @@ class ProjectorController(QObject):
         self._beat, self._beat_lesson = -1, self.page.lesson.id
 
     def _wait_for_steps_then_go_last(self) -> None:
-        if not self._to_last_step:
-            self._to_last_step = True
-            self.page.derivation.steps_updated.connect(self._on_steps_loaded)
+        """Land on the last step of the page just opened once its steps arrive (only that page's)."""
+        if self._to_last_step is not self.page.derivation:
+            self._to_last_step = self.page.derivation  # a later page replaces an earlier wish
+            self._to_last_step.steps_updated.connect(self._on_steps_loaded)
 
     @Slot()
     def _on_steps_loaded(self) -> None:
         panel = self.sender()
-        if panel is not None and panel is self.page.derivation and self.step_count():
-            self._to_last_step = False
+        if panel is None:
+            return
+        if panel is not self._to_last_step or panel is not self.page.derivation:
+            panel.steps_updated.disconnect(self._on_steps_loaded)  # an earlier page's: its wish is gone
+            return
+        if self.step_count():  # else not computed yet: wait for the next update
+            self._to_last_step = None
             panel.steps_updated.disconnect(self._on_steps_loaded)
             panel.set_current(self.step_count() - 1)
             self.changed.emit()

@@ -272,8 +272,7 @@ class DerivationPanel(QWidget):
             QListWidget#overview::item {{ padding: {round(px * 0.15)}px {round(px * 0.4)}px; }}
             QListWidget#overview::item:selected {{ background: {t.accent}; color: {t.background}; }}
         """)
-        self.math.set_color(t.foreground)
-        self.math.set_math_px(t.math_px)
+        self.math.set_style(t.foreground, t.math_px)
         self.math.set_min_px(t.font_px if t.name == "projector" else 0)
         pad = round(t.math_px * 0.4)
         self.math.setContentsMargins(4, pad, 4, pad)

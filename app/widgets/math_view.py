@@ -222,6 +222,11 @@ class MathView(QWidget):
         self._px = float(px)
         self._refresh()
 
+    def set_style(self, color: str, px: float) -> None:
+        """Colour and size at once: one typeset, not a stale one for the old size first."""
+        self._color, self._px = color, float(px)
+        self._refresh()
+
     def set_min_px(self, px: float) -> None:
         """Never shrink the formula below ``px`` to fit: the widget asks for the width it needs
         instead (inside a scroll area that becomes a horizontal scroll bar)."""
