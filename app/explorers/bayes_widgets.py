@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QWidget
 
+from app.widgets.plot_style import style_axes
 from app.widgets.theme import Theme, text_px
 
 SLIDER_TICKS = 1000
@@ -245,15 +246,9 @@ def style_plot(plot: pg.PlotWidget, th: Theme, x_label: str, y_label: str) -> No
     px, lw = th.font_px, th.line_width
     plot.setBackground(th.background)
     p = plot.getPlotItem()
-    tick_font = QFont()
-    tick_font.setPixelSize(text_px(th, offset=-2))
-    style = {"color": th.foreground, "font-size": f"{px}px"}
-    for side, label in (("left", y_label), ("bottom", x_label)):
+    style_axes(p, th, text_px(th, offset=-2), {"left": y_label, "bottom": x_label}, px, th.muted, max(1.0, lw / 2))
+    for side in ("left", "bottom"):
         ax = p.getAxis(side)
-        ax.setPen(pg.mkPen(th.muted, width=max(1.0, lw / 2)))
-        ax.setTextPen(pg.mkPen(th.foreground))
-        ax.setTickFont(tick_font)
-        ax.setLabel(label, **style)
         if ax.autoSIPrefix:  # once, while the range is still 0..1: pyqtgraph 0.14 computes the
             ax.enableAutoSIPrefix(False)  # prefix scale here and keeps it (0.597 would show as 597)
     p.getAxis("left").setWidth(round(px * 4.3))  # "1000" and the rotated axis label

@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
+from app.widgets.plot_style import style_axes
 from app.widgets.theme import LIGHT, Theme, text_px
 
 GRID = 220  # contour resolution (samples per side)
@@ -232,17 +233,7 @@ class ContourView(pg.PlotWidget):
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.setBackground(theme.background)
-        font = QFont()
-        font.setPixelSize(theme.font_px)
-        item = self.getPlotItem()
-        for name in ("bottom", "left"):
-            ax = item.getAxis(name)
-            ax.setPen(pg.mkPen(theme.foreground))
-            ax.setTextPen(pg.mkPen(theme.foreground))
-            ax.setTickFont(font)
-            ax.label.setFont(font)
-        item.setLabel("bottom", "x", color=theme.foreground)
-        item.setLabel("left", "y", color=theme.foreground)
+        font = style_axes(self.getPlotItem(), theme, theme.font_px, {"bottom": "x", "left": "y"})
         lw = theme.line_width
         self.field.setPen(pg.mkPen(QColor(255, 255, 255, 200) if theme.dark else QColor(20, 20, 20, 170), width=lw * 0.6))
         self.minima.setSize(theme.font_px * 1.5)
@@ -342,17 +333,7 @@ class LossView(pg.PlotWidget):
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.setBackground(theme.background)
-        font = QFont()
-        font.setPixelSize(text_px(theme, 0.9))
-        item = self.getPlotItem()
-        for name in ("bottom", "left"):
-            ax = item.getAxis(name)
-            ax.setPen(pg.mkPen(theme.foreground))
-            ax.setTextPen(pg.mkPen(theme.foreground))
-            ax.setTickFont(font)
-            ax.label.setFont(font)
-        item.setLabel("bottom", "step", color=theme.foreground)
-        item.setLabel("left", "f − f*", color=theme.foreground)
+        style_axes(self.getPlotItem(), theme, text_px(theme, 0.9), {"bottom": "step", "left": "f − f*"})
         self.cursor.setPen(pg.mkPen(theme.muted, width=theme.line_width * 0.75, style=Qt.PenStyle.DashLine))
         for i, c in enumerate(self.curves):
             if i < len(self.colors):

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont
 from app.explorers.linear_grid import VIEW, visible_grid
 from app.explorers.linear_items import DragHandle, fmt
 from app.models.linear import Eigen, LinearMap
+from app.widgets.plot_style import style_axes
 from app.widgets.theme import LIGHT, Theme, text_px
 
 DET_ZERO = 0.005  # |det| below this prints as 0.00, so the figure is called collapsed
@@ -325,15 +326,7 @@ class PlaneView(pg.PlotWidget):
         lw, px = theme.line_width, theme.font_px
         self.setBackground(th.background)
         p = self.getPlotItem()
-        tick_font = QFont()
-        tick_font.setPixelSize(text_px(th, offset=-2))
-        label_style = {"color": th.foreground, "font-size": f"{px}px"}
-        for side, name in (("left", "y"), ("bottom", "x")):
-            ax = p.getAxis(side)
-            ax.setPen(pg.mkPen(th.muted, width=max(1.0, lw / 2)))
-            ax.setTextPen(pg.mkPen(th.foreground))
-            ax.setTickFont(tick_font)
-            ax.setLabel(name, **label_style)
+        style_axes(p, th, text_px(th, offset=-2), {"left": "y", "bottom": "x"}, px, th.muted, max(1.0, lw / 2))
         p.getAxis("left").setWidth(round(px * 2.6))
         p.getAxis("bottom").setHeight(round(px * 2.9))
 

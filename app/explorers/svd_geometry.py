@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.svd import Geometry2x2
+from app.widgets.plot_style import style_axes
 from app.widgets.theme import LIGHT, Theme, text_px
 
 STAGE_STEPS = 300  # slider ticks for the stage 0..3
@@ -149,16 +149,7 @@ class GeometryView(QWidget):
         lw = theme.line_width
         px = theme.font_px
         self.plot.setBackground(theme.background)
-        p = self.plot.getPlotItem()
-        font = QFont()
-        font.setPixelSize(text_px(theme, offset=-2))
-        for side in ("left", "bottom"):
-            ax = p.getAxis(side)
-            ax.setPen(pg.mkPen(theme.foreground))
-            ax.setTextPen(pg.mkPen(theme.foreground))
-            ax.setTickFont(font)
-        p.setLabel("left", "y", color=theme.foreground, **{"font-size": f"{px}px"})
-        p.setLabel("bottom", "x", color=theme.foreground, **{"font-size": f"{px}px"})
+        font = style_axes(self.plot.getPlotItem(), theme, text_px(theme, offset=-2), {"left": "y", "bottom": "x"}, px)
         self.panel.setMaximumWidth(round(460 * px / 14))
         self.ref_circle.setPen(pg.mkPen(theme.muted, width=max(1.0, lw / 2), style=Qt.PenStyle.DashLine))
         self.target.setPen(pg.mkPen(theme.grid, width=lw, style=Qt.PenStyle.DotLine))
