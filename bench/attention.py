@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.stats import stats
+
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (960, 720)
 WORDS = ("the quick brown fox jumps over the lazy dog and then it runs far away into the deep dark forest "
@@ -32,9 +34,7 @@ CONFIG = {"heads": 8, "d_k": 8}
 def _stats(times_s: list[float], cpu_s: list[float] | None = None) -> dict:
     """Wall-clock statistics (what the user waits for); with ``cpu_s`` also the process's CPU time
     per step, which other programs competing for the CPU do not inflate."""
-    ms = np.array(times_s) * 1000
-    out = {"n": len(ms), "median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95)),
-           "mean_ms": float(ms.mean()), "max_ms": float(ms.max())}
+    out = stats(times_s)
     if cpu_s is not None:
         cpu = np.array(cpu_s) * 1000
         out |= {"cpu_median_ms": float(np.median(cpu)), "cpu_p95_ms": float(np.percentile(cpu, 95))}

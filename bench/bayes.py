@@ -26,16 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.stats import stats
+
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (960, 720)
 WARMUP = 20
 MILLION = {"heads": 600_000, "tails": 400_000}
-
-
-def _stats(times_s: list[float]) -> dict:
-    ms = np.array(times_s) * 1000
-    return {"n": len(ms), "median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95)),
-            "mean_ms": float(ms.mean()), "max_ms": float(ms.max())}
 
 
 def bench_mathlens(app, steps: int, start: dict) -> dict:
@@ -72,9 +68,9 @@ def bench_mathlens(app, steps: int, start: dict) -> dict:
         update.append(t1 - t0)
     assert ex.params()["n"] == n0 + steps, "the flips did not reach the model"
     ex.close()
-    out = _stats(total)
-    out["update_only"] = _stats(update)
-    out["cpu"] = _stats(cpu)  # this thread's CPU time: what the step costs when the machine is shared
+    out = stats(total)
+    out["update_only"] = stats(update)
+    out["cpu"] = stats(cpu)  # this thread's CPU time: what the step costs when the machine is shared
     return out
 
 
@@ -140,8 +136,8 @@ def bench_matplotlib(steps: int, start: dict) -> dict:
         times.append(time.perf_counter() - t0)
         cpu.append(time.thread_time() - c0)
     plt.close(fig)
-    out = _stats(times)
-    out["cpu"] = _stats(cpu)
+    out = stats(times)
+    out["cpu"] = stats(cpu)
     return out
 
 

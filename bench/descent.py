@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.stats import stats
+
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (960, 720)
 WARMUP = 15
@@ -28,12 +30,6 @@ CASES = {
     "rosenbrock": {"surface": 1.0, "x0": -1.2, "y0": 1.0, "lr_momentum": 0.0005, "lr_nesterov": 0.0005,
                    "lr_adagrad": 0.3, "lr_rmsprop": 0.005, "lr_adam": 0.02},
 }
-
-
-def _stats(times_s: list[float]) -> dict:
-    ms = np.array(times_s) * 1000
-    return {"n": len(ms), "median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95)),
-            "mean_ms": float(ms.mean()), "max_ms": float(ms.max())}
 
 
 def _ticks(n: int, lo: int, hi: int) -> list[int]:
@@ -72,7 +68,7 @@ def bench_mathlens(app, case: dict, steps: int) -> tuple[dict, list[float]]:
             lrs.append(tick_to_lr(tick))
     assert len(ex._race.paths["adam"].xy) == 1001 or ex._race.paths["adam"].diverged
     ex.close()
-    return _stats(times), lrs
+    return stats(times), lrs
 
 
 def bench_model(case: dict, lrs: list[float]) -> dict:
@@ -86,7 +82,7 @@ def bench_model(case: dict, lrs: list[float]) -> dict:
         t = time.perf_counter()
         model.race(base | {"lr_sgd": lr})
         times.append(time.perf_counter() - t)
-    return _stats(times)
+    return stats(times)
 
 
 def bench_matplotlib(case: dict, lrs: list[float]) -> dict:
@@ -145,7 +141,7 @@ def bench_matplotlib(case: dict, lrs: list[float]) -> dict:
         step(lr)
         times.append(time.perf_counter() - t)
     plt.close(fig)
-    return _stats(times)
+    return stats(times)
 
 
 def run(steps: int = 120, out: Path = ROOT / "build" / "bench" / "descent.json") -> dict:

@@ -33,16 +33,12 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.stats import stats
+
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (960, 720)
 WARMUP = 20
 STARTUP_RUNS = 3
-
-
-def _stats(times_s: list[float]) -> dict:
-    ms = np.array(times_s) * 1000
-    return {"n": len(ms), "median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95)),
-            "mean_ms": float(ms.mean()), "max_ms": float(ms.max())}
 
 
 def drag_ticks(steps: int) -> list[int]:
@@ -199,7 +195,7 @@ def bench_both(app, ticks: list[int]) -> tuple[dict, dict]:
     assert abs(ours.ex.params()["a"] - ticks[-1] / 100) < 1e-9, "the slider did not reach the model"
     assert abs(peer.m.a - ticks[-1] / 100) < 1e-9
     ours.close()
-    return _stats(total) | {"update_only": _stats(update)}, _stats(theirs) | {"canvas": list(peer.canvas.get_width_height())}
+    return stats(total) | {"update_only": stats(update)}, stats(theirs) | {"canvas": list(peer.canvas.get_width_height())}
 
 
 def startup_probe(runs: int = STARTUP_RUNS, timeout: float = 60.0) -> dict:

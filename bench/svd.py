@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.stats import stats
+
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (960, 720)
 
@@ -32,12 +34,6 @@ def _photo(width: int, height: int, seed: int = 0) -> np.ndarray:
     big = np.asarray(base.resize((width, height), Image.Resampling.BICUBIC), dtype=np.float32)
     noise = np.random.default_rng(seed).normal(0, 4.0, big.shape).astype(np.float32)
     return np.clip(big + noise, 0, 255).astype(np.uint8)
-
-
-def _stats(times_s: list[float]) -> dict:
-    ms = np.array(times_s) * 1000
-    return {"n": len(ms), "median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95)),
-            "mean_ms": float(ms.mean()), "max_ms": float(ms.max())}
 
 
 def _ranks(steps: int) -> list[int]:
@@ -84,7 +80,7 @@ def bench_mathlens(app, path: Path, ranks: list[int]) -> dict:
     layers = ex._rankk.layers_touched
     ex.shutdown()
     ex.close()
-    out = _stats(times)
+    out = stats(times)
     out["factor_s"] = factor_s
     out["last_step_layers"] = layers
     return out
@@ -142,7 +138,7 @@ def bench_matplotlib(image: np.ndarray, ranks: list[int]) -> dict:
         step(k)
         times.append(time.perf_counter() - t)
     plt.close(fig)
-    return _stats(times)
+    return stats(times)
 
 
 def bench_12mp(app, folder: Path) -> dict:
@@ -184,7 +180,7 @@ def bench_12mp(app, folder: Path) -> dict:
     ex.shutdown()
     ex.close()
     return {"seconds_to_interactive": ready, "longest_gui_block_ms": 1000 * longest_block,
-            "reachable_rank": rank, "step": _stats(steps)}
+            "reachable_rank": rank, "step": stats(steps)}
 
 
 def run(steps: int = 120, out: Path = ROOT / "build" / "bench" / "svd.json", with_12mp: bool = True) -> dict:
