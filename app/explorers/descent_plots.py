@@ -3,7 +3,9 @@ draggable start point, the minima and the −∇f field; and the loss-vs-step pl
 
 Passive: ``set_surface`` / ``set_paths`` / ``set_step`` draw what they are given; a drag or
 click on the contour only emits ``start_dragged``; hovering a path shows its exact numbers.
-Items are made once and updated with setData (the race is redrawn on every slider change).
+Items are made once and updated with setData (the race is redrawn on every slider change); the
+curves carry only the points that show at the current zoom (app.widgets.polyline), re-simplified
+when the view zooms in or is resized.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
 from app.widgets.plot_style import style_axes
+from app.widgets.polyline import pixel_size, simplify, simplify_prefix, still_fine
 from app.widgets.theme import LIGHT, Theme, text_px
 
 GRID = 220  # contour resolution (samples per side)
@@ -84,7 +87,11 @@ class ContourView(pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_clicked)
         self._paths: list = []  # (name, title, xy, f, gn) shown
-        self._drawn: dict = {}  # curve index → (path array, step) it shows: unchanged curves are skipped
+        self._drawn: dict = {}  # curve index → (path array, step, px) it shows: unchanged curves are skipped
+        self._keep: dict = {}  # curve index → (path array, px, indices of its simplified whole path)
+        self._px = None  # the pixel size (data units) the curves were simplified for
+        self.getPlotItem().vb.sigRangeChanged.connect(self._on_view_changed)
+        self.getPlotItem().vb.sigResized.connect(self._on_view_changed)
         self.diverged: list[bool] = []
         self._step = 0
         self._surface = None
@@ -138,15 +145,18 @@ class ContourView(pg.PlotWidget):
 
     def set_step(self, step: int) -> None:
         self._step = step
+        if not still_fine(self._px, self._pixel()):
+            self._px = self._pixel()
         hx, hy, brushes, symbols = [], [], [], []
         for i, curve in enumerate(self.curves):
             if i < len(self._paths):
                 full = self._paths[i][2]
                 xy = full[: step + 1]
                 drawn = self._drawn.get(i)
-                if drawn is None or drawn[0] is not full or drawn[1] != step:  # unchanged paths stay as drawn
-                    curve.setData(xy[:, 0], xy[:, 1])
-                    self._drawn[i] = (full, step)
+                if drawn is None or drawn[0] is not full or drawn[1:] != (step, self._px):  # else as drawn
+                    idx = self._visible(i, full, step)
+                    curve.setData(full[idx, 0], full[idx, 1])
+                    self._drawn[i] = (full, step, self._px)
                 curve.show()
                 if len(xy):
                     hx.append(xy[-1, 0])
@@ -157,6 +167,22 @@ class ContourView(pg.PlotWidget):
             else:
                 curve.hide()
         self.heads.setData(hx, hy, brush=brushes, symbol=symbols)
+
+    def _pixel(self) -> tuple[float, float]:
+        vb = self.getPlotItem().vb
+        return pixel_size(vb.viewRange(), vb.width(), vb.height())
+
+    def _visible(self, i: int, full: np.ndarray, step: int) -> np.ndarray:
+        """Indices of path ``i``'s points up to ``step`` that show at the current pixel size."""
+        keep = self._keep.get(i)
+        if keep is None or keep[0] is not full or keep[1] != self._px:
+            keep = (full, self._px, simplify(full[:, 0], full[:, 1], self._px))
+            self._keep[i] = keep
+        return simplify_prefix(full[:, 0], full[:, 1], self._px, keep[2], min(step, len(full) - 1))
+
+    def _on_view_changed(self, *_) -> None:
+        if self._paths and not still_fine(self._px, self._pixel()):
+            self.set_step(self._step)
 
     def set_field(self, on: bool) -> None:
         self.field_on = on
@@ -287,8 +313,12 @@ class LossView(pg.PlotWidget):
         self.getPlotItem().setLabel("left", "f − f*")
         self.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self.colors: list[str] = []
-        self._drawn: dict = {}  # curve index → what it shows, to skip unchanged curves on redraw
-        self._drawn_f: dict = {}
+        self._drawn: dict = {}  # curve index → (f array, f_ref, px) it shows, to skip unchanged curves
+        self._paths: list = []
+        self._f_ref = 0.0
+        self._px = None  # pixel size (step, log10 units) the curves were simplified for
+        self.getPlotItem().vb.sigRangeChanged.connect(self._on_view_changed)
+        self.getPlotItem().vb.sigResized.connect(self._on_view_changed)
 
     def set_paths(self, paths: list, colors: list[str], f_ref: float, steps: int) -> None:
         relabel = [p[1] for p in paths] != getattr(self, "_titles", None) or colors != getattr(self, "_cols", None)
@@ -298,27 +328,43 @@ class LossView(pg.PlotWidget):
         while len(self.curves) < len(paths):
             c = pg.PlotDataItem()
             c.curve.setSegmentedLineMode(LINE_MODE)
-            c.setDownsampling(auto=True, method="peak")
-            c.setClipToView(True)
             self.curves.append(c)
             self.addItem(c)
+        self._paths, self._f_ref = paths, f_ref
+        self.setXRange(0, steps, padding=0.02)
+        self._draw_curves()
         for i, c in enumerate(self.curves):
             if i < len(paths):
-                name, title, xy, f, gn = paths[i]
-                if self._drawn.get(i) != (id(f), f_ref) or self._drawn_f.get(i) is not f:  # else unchanged
-                    with np.errstate(all="ignore"):
-                        gap = np.maximum(f - f_ref, 1e-16)
-                    c.setData(np.arange(len(gap), dtype=float), gap)
-                    self._drawn[i], self._drawn_f[i] = (id(f), f_ref), f
+                _name, title, _xy, _f, _gn = paths[i]
                 c.show()
                 if relabel:
                     c.setPen(pg.mkPen(colors[i], width=self.theme.line_width))
                     self.legend.addItem(c, title)
             else:
                 c.hide()
-        self.setXRange(0, steps, padding=0.02)
         if relabel:
             self._style_legend()
+
+    def _draw_curves(self) -> None:
+        """setData on the curves whose data (or the pixel size they were simplified for) changed."""
+        vb = self.getPlotItem().vb
+        px = pixel_size(vb.viewRange(), vb.width(), vb.height())  # log10 units in y
+        if not still_fine(self._px, px):
+            self._px = px
+        for i, (_name, _title, _xy, f, _gn) in enumerate(self._paths):
+            drawn = self._drawn.get(i)
+            if drawn is not None and drawn[0] is f and drawn[1:] == (self._f_ref, self._px):
+                continue
+            with np.errstate(all="ignore"):
+                gap = np.maximum(f - self._f_ref, 1e-16)
+                idx = simplify(np.arange(len(gap), dtype=float), np.log10(gap), self._px)
+            self.curves[i].setData(idx.astype(float), gap[idx])
+            self._drawn[i] = (f, self._f_ref, self._px)
+
+    def _on_view_changed(self, *_) -> None:
+        vb = self.getPlotItem().vb
+        if self._paths and not still_fine(self._px, pixel_size(vb.viewRange(), vb.width(), vb.height())):
+            self._draw_curves()
 
     def set_step(self, step: int) -> None:
         self.cursor.setPos(step)

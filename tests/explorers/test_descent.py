@@ -16,6 +16,7 @@ from app.explorers.descent import DescentExplorer
 from app.lessons import LESSONS_DIR, load_lesson
 from app.models import descent as model
 from app.widgets.theme import DARK, LIGHT, PROJECTOR
+from tests.plot_checks import assert_draws, deviation_px
 
 
 @pytest.fixture
@@ -65,7 +66,8 @@ def test_dragging_the_start_point_moves_every_path(qtbot, explorer):
     assert p["x0"] == pytest.approx(2.0, abs=0.15) and p["y0"] == pytest.approx(-3.0, abs=0.15)
     after = _curve(w)
     assert after[0] == pytest.approx([p["x0"], p["y0"]])
-    assert not np.allclose(before[: len(after)], after[: len(before)])
+    assert before.shape != after.shape or not np.allclose(before, after)
+    assert_draws(w.contour.curves[0], w._race.paths["sgd"].xy, w.contour.getPlotItem().vb)
 
 
 def test_changing_lr_changes_the_path(qtbot, explorer):
@@ -77,9 +79,10 @@ def test_changing_lr_changes_the_path(qtbot, explorer):
     lr = blocker.args[0]["lr_sgd"]
     assert lr > 0.05 * 1.5  # 40 ticks = 0.4 decades
     after = _curve(w)
-    assert not np.allclose(before, after)
+    assert before.shape != after.shape or not np.allclose(before, after)
     expected = model.run(w._surface, "sgd", model.Hyper(lr), (-4.0, 3.0), 200)
-    np.testing.assert_allclose(after, expected.xy, rtol=1e-12)
+    np.testing.assert_allclose(w._race.paths["sgd"].xy, expected.xy, rtol=1e-12)
+    assert_draws(w.contour.curves[0], expected.xy, w.contour.getPlotItem().vb)
 
 
 def test_gd_past_two_over_l_diverges_and_says_so(qtbot, explorer):
@@ -133,9 +136,9 @@ def test_race_clock(qtbot, explorer):
     w.controls.play_button.click()
     assert not w.is_playing()
     step = int(w.params()["step"])
-    assert len(_curve(w)) == step + 1
+    assert_draws(w.contour.curves[0], w._race.paths["sgd"].xy[: step + 1], w.contour.getPlotItem().vb)
     x, _ = w.loss.curves[0].getData()
-    assert w.loss.cursor.value() == step and len(x) == 201
+    assert w.loss.cursor.value() == step and x[-1] == 200
 
 
 def test_hover_shows_exact_numbers(qtbot, explorer):
@@ -197,3 +200,30 @@ def test_themes_paint(qtbot, explorer, theme):
 def test_no_gl_needed_for_the_2d_explorer(qtbot, explorer):
     assert explorer._view3d is None
     assert math.isfinite(explorer.quantities()["L"])
+
+
+def test_curves_carry_only_what_shows_and_follow_a_zoom(qtbot, explorer):
+    """The paths and loss curves are simplified in screen pixels (app.widgets.polyline): fewer
+    points than the race has, every step within a quarter pixel of the drawn line, at any zoom."""
+    w = explorer
+    w.set_params({"steps": 1000.0, "step": 1000.0})
+    vb = w.contour.getPlotItem().vb
+    path = w._race.paths["sgd"].xy
+    assert len(w.contour.curves[0].getData()[0]) < len(path) / 5
+    assert_draws(w.contour.curves[0], path, vb)
+    # zoom far into the last stretch of the path: it is re-simplified for the smaller pixels
+    x, y = path[20]
+    vb.setRange(xRange=(x - 0.05, x + 0.05), yRange=(y - 0.05, y + 0.05), padding=0)
+    for k, curve in enumerate(w.contour.curves[: len(w._shown())]):
+        assert_draws(curve, w._shown()[k][1].xy, vb)
+    # the loss curves, on log axes: the same guarantee in (step, log10 gap)
+    lvb = w.loss.getPlotItem().vb
+    f_ref = w._f_ref()
+    for k, curve in enumerate(w.loss.curves[: len(w._shown())]):
+        f = w._shown()[k][1].f
+        gap = np.log10(np.maximum(f - f_ref, 1e-16))
+        sx, sy = curve.curve.getData()  # in log10 units, as pyqtgraph draws them
+        (x0, x1), (y0, y1) = lvb.viewRange()
+        px = ((x1 - x0) / lvb.width(), (y1 - y0) / lvb.height())
+        assert sx[0] == 0 and sx[-1] == len(f) - 1
+        assert deviation_px(np.arange(len(f)), gap, sx, sy, px) <= 0.26
