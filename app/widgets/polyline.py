@@ -57,26 +57,33 @@ def _rdp(u: np.ndarray, v: np.ndarray, tol: float) -> np.ndarray:
     m = len(idx)
     keep = np.zeros(m, bool)
     keep[0] = keep[-1] = True
-    every = np.arange(m)
     limit = (tol / 2) ** 2  # the other half of the budget went to the cell pass
     # RDP splits every span at its farthest point until all are within the limit; the result does not
-    # depend on the order, so split all spans of one level at once (one numpy pass per level)
-    while True:
+    # depend on the order, so split all open spans at once (one numpy pass over their points), and
+    # drop the points of spans that are done
+    todo = np.arange(1, m - 1)  # interior points of the spans still open
+    while len(todo):
         ki = np.flatnonzero(keep)
-        span = np.searchsorted(ki, every, side="right") - 1
-        a, b = ki[span], ki[np.minimum(span + 1, len(ki) - 1)]
+        span = np.searchsorted(ki, todo, side="right") - 1
+        a, b = ki[span], ki[span + 1]
         su, sv = pu[b] - pu[a], pv[b] - pv[a]
-        wu, wv = pu - pu[a], pv - pv[a]
+        wu, wv = pu[todo] - pu[a], pv[todo] - pv[a]
         seg2 = su * su + sv * sv
-        with np.errstate(invalid="ignore", divide="ignore"):  # distance to the segment a–b, ends clamped
-            t = np.where(seg2 > 0, np.clip((wu * su + wv * sv) / seg2, 0.0, 1.0), 0.0)
+        dot = wu * su + wv * sv
+        t = np.minimum(np.maximum(dot / np.where(seg2 > 0, seg2, 1.0), 0.0), 1.0)  # clamped to the segment
         d2 = (wu - t * su) ** 2 + (wv - t * sv) ** 2
-        worst = np.maximum.reduceat(d2, ki[:-1])  # per span (kept points are at distance 0)
-        far = np.flatnonzero((d2 > limit) & (d2 == worst[np.minimum(span, len(ki) - 2)]))
-        if not len(far):
-            return idx[keep]
-        _, first = np.unique(span[far], return_index=True)  # one split per span: its first farthest
-        keep[far[first]] = True
+        first = np.flatnonzero(np.concatenate(([True], span[1:] != span[:-1])))  # where each span starts
+        worst = np.maximum.reduceat(d2, first)
+        split = worst > limit
+        if not split.any():
+            break
+        lengths = np.diff(np.append(first, len(todo)))
+        open_ = np.repeat(split, lengths)
+        at = np.flatnonzero(open_ & (d2 == np.repeat(worst, lengths)))  # the farthest, ties included
+        at = at[np.concatenate(([True], span[at][1:] != span[at][:-1]))]  # the first of each span
+        keep[todo[at]] = True
+        todo = todo[open_ & ~keep[todo]]
+    return idx[keep]
 
 
 def simplify_prefix(x: np.ndarray, y: np.ndarray, px: tuple[float, float], keep: np.ndarray, end: int,
