@@ -90,6 +90,7 @@ class ContourView(pg.PlotWidget):
         self._drawn: dict = {}  # curve index → (path array, step, px) it shows: unchanged curves are skipped
         self._keep: dict = {}  # curve index → (path array, px, indices of its simplified whole path)
         self._px = None  # the pixel size (data units) the curves were simplified for
+        self._brushes: dict = {}
         self.getPlotItem().vb.sigRangeChanged.connect(self._on_view_changed)
         self.getPlotItem().vb.sigResized.connect(self._on_view_changed)
         self.diverged: list[bool] = []
@@ -161,12 +162,18 @@ class ContourView(pg.PlotWidget):
                 if len(xy):
                     hx.append(xy[-1, 0])
                     hy.append(xy[-1, 1])
-                    brushes.append(pg.mkBrush(self.colors[i]))
+                    brushes.append(self._brush(self.colors[i]))
                     ended = step >= len(self._paths[i][2]) - 1 and self.diverged[i]
                     symbols.append("x" if ended else "o")
             else:
                 curve.hide()
         self.heads.setData(hx, hy, brush=brushes, symbol=symbols)
+
+    def _brush(self, color: str):
+        """One brush per colour, kept: ScatterPlotItem re-renders a symbol for every new brush."""
+        if color not in self._brushes:
+            self._brushes[color] = pg.mkBrush(color)
+        return self._brushes[color]
 
     def _pixel(self) -> tuple[float, float]:
         vb = self.getPlotItem().vb
