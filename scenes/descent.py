@@ -10,7 +10,6 @@ defaults of lessons/gradient-descent.toml. No LaTeX: formulas go through scenes/
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 
@@ -40,6 +39,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.models import descent as model  # noqa: E402
+from app.models.descent_summary import stability_line  # noqa: E402
 from app.models.surfaces import TYPED, decode_text  # noqa: E402
 from scenes.mathtex import math_tex  # noqa: E402 — the shared ziamath helper
 from scenes.params import LANGS, lang, lesson_table, number, params_path, read_params_file, where  # noqa: E402
@@ -106,10 +106,9 @@ class DescentRaceScene(Scene):
         centre = field.get_center()  # once: the box of ~1300 cells is costly to measure (was 60 s a clip)
         stars = VGroup(*[Star(outer_radius=0.11, color="#FFFFFF", fill_opacity=1).move_to(self._to(surf, centre, m))
                          for m in surf.minima])
-        rule = math_tex(RULES["sgd"], font_size=34).next_to(field, RIGHT, buff=0.5).align_to(field, UP)
-        q = result.quantities()
-        limit = (Text(f"GD stable for lr < 2/L = {q['lr_max']:.3g}", font_size=22)
-                 if math.isfinite(q["lr_max"]) else Text("No minimum: a saddle", font_size=22))
+        explained = model.OPTIMIZERS[int(round(p["optimizer"]))]  # the explorer's "explain" choice
+        rule = math_tex(RULES[explained], font_size=34).next_to(field, RIGHT, buff=0.5).align_to(field, UP)
+        limit = Text(stability_line(result, short=True), font_size=22)
         limit.next_to(rule, DOWN, buff=0.35).align_to(rule, LEFT)
         self.add_subcaption(caption("surface", title=surf.title), duration=2)
         veil = BackgroundRectangle(field, fill_opacity=1, buff=0.05)  # fading it out fades the field in,
@@ -127,6 +126,8 @@ class DescentRaceScene(Scene):
         self.play(FadeIn(legend))
         trails, dots = VGroup(), VGroup()
         for k, o in shown:
+            if not len(result.paths[o].xy):  # f or ∇f undefined at the start: nothing to draw
+                continue
             pts = np.array([self._to(surf, centre, xy) for xy in result.paths[o].xy])
             trail = VMobject(stroke_color=COLORS[k], stroke_width=3.5)
             trail.set_points_as_corners(pts if len(pts) > 1 else np.vstack([pts, pts]))
@@ -134,14 +135,19 @@ class DescentRaceScene(Scene):
             trails.add(trail)
             dots.add(dot)
         self.add_subcaption(caption("race", n=len(shown), steps=result.steps), duration=3)
-        self.play(*[Create(t) for t in trails], *[FadeIn(d) for d in dots], run_time=4, rate_func=lambda u: u)
+        if len(trails):
+            self.play(*[Create(t) for t in trails], *[FadeIn(d) for d in dots], run_time=4, rate_func=lambda u: u)
+        else:
+            self.wait(1.0)
 
         # 3 — who won
         self.next_section("verdict")
         lines = []
         for _, o in shown:
             path = result.paths[o]
-            if path.diverged:
+            if not len(path.xy):
+                lines.append(f"{model.TITLES[o]}: f is undefined at the start")
+            elif path.diverged:
                 lines.append(f"{model.TITLES[o]}: diverged at step {path.diverged_at}")
             else:
                 lines.append(f"{model.TITLES[o]}: f = {path.f[-1]:.3g}")
@@ -168,10 +174,11 @@ class DescentRaceScene(Scene):
         ys = np.linspace(y0, y1, CELLS)
         z = surf.f(*np.meshgrid(xs, ys))
         finite = z[np.isfinite(z)]
-        lo = finite.min()
+        lo = finite.min() if finite.size else 0.0
         with np.errstate(all="ignore"):
             u = np.log10(np.maximum(z - lo, 0) + 1e-3)
-        u = (u - np.nanmin(u)) / max(np.nanmax(u[np.isfinite(u)]) - np.nanmin(u), 1e-12)
+        ok = u[np.isfinite(u)]
+        u = (u - ok.min()) / max(ok.max() - ok.min(), 1e-12) if ok.size else np.ones_like(z)
         bands = np.floor(np.nan_to_num(u, nan=1.0) * 14) / 14
         side = BOX / CELLS
         group = VGroup()

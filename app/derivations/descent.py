@@ -17,7 +17,7 @@ import sympy as sp
 from app.derivations.base import Step, identity_residuals
 from app.models import descent as model
 from app.models.expr import X, Y
-from app.models.surfaces import TYPED, decode_text, surface
+from app.models.surfaces import TYPED, decode_text, hessian_expr, surface
 
 TITLE = "Gradient descent: stability, momentum and Adam"
 
@@ -125,37 +125,49 @@ def _hessian_steps(surf) -> list[Step]:
     if surf.critical is None:
         return []
     x0, y0 = surf.critical
-    hess = sp.hessian(surf.expr, (X, Y))
+    hess = hessian_expr(surf.expr)
     point = {X: sp.Float(x0, 17), Y: sp.Float(y0, 17)}
     H = sp.ImmutableMatrix(hess.subs(point).evalf(17))
     q = model.analysis(surf)
     L, mu_ = q["L"], q["mu"]
+    saddle = model.is_saddle(mu_, L)
     H_sym = sp.Symbol(rf"H({x0:.4g},\ {y0:.4g})")
     lam_sym = sp.ImmutableMatrix([sp.Symbol(r"\lambda_{\max}"), sp.Symbol(r"\lambda_{\min}")])
     ev = sorted(np.linalg.eigvalsh(np.array(H.tolist(), dtype=float)), reverse=True)
     lams = sp.ImmutableMatrix([sp.Float(v, 17) for v in ev])
     scale = 1 + float(ev[0]) ** 2 + float(ev[1]) ** 2
+    where = "the critical point" if saddle else "the minimum"
     steps = [
-        Step("Hessian at the minimum", H_sym, H.applyfunc(lambda v: _num(float(v))),
-             "Second derivatives at the point the optimisers should reach.",
+        Step(f"Hessian at {where}", H_sym, H.applyfunc(lambda v: _num(float(v))),
+             "Second derivatives where ∇f = 0" + (", the point the optimisers should reach." if not saddle else "."),
              tuple(sp.ImmutableMatrix(hess.subs(point)) - H), "≈", True),
         Step("Its eigenvalues", lam_sym, lams.applyfunc(lambda v: _num(float(v))),
              "The curvature along the steepest and the flattest direction.",
              tuple((sp.Matrix(H) - v * sp.eye(2)).det() / scale for v in lams), "≈", True),
     ]
+    if saddle:
+        lam_min = _num(mu_)
+        grow = 1 - eta * lam_min
+        steps.append(Step("No minimum here: a saddle", sp.Symbol(r"\lambda_{\min}"), _num(mu_),
+                          f"A negative eigenvalue: ({x0:.3g}, {y0:.3g}) is a saddle, not a minimum — "
+                          "f falls away from it along that eigenvector.",
+                          (sp.Float(mu_) - lams[1],), "=", True))
+        steps.append(Step("No learning rate converges", sp.Symbol(r"\left|1 - \eta\lambda_{\min}\right|"),
+                          1 + eta * abs(lam_min),
+                          "Along that eigenvector GD multiplies the distance by |1 − ηλ_min| > 1 for every "
+                          "η > 0: it slides off the saddle whatever the learning rate.",
+                          (sp.Abs(grow) - (1 + eta * abs(lam_min)),), "=", True))
+        return steps
     if mu_ > 0:
         steps.append(Step("Condition number", sp.Symbol(r"\kappa") , _num(L / mu_),
                           "κ = λ_max/λ_min: large κ means a long narrow valley, where plain GD zig-zags.",
                           (sp.Float(L / mu_) * sp.Float(mu_) - sp.Float(L),), "≈", True))
-    else:
-        steps.append(Step("No minimum here", sp.Symbol(r"\lambda_{\min}"), _num(mu_),
-                          "A negative eigenvalue: this is a saddle — descending directions lead away.",
-                          (sp.Float(mu_) - lams[1],), "=", True))
-    lr_max = 2.0 / L
-    steps.append(Step("GD is stable for lr < 2/L", sp.Symbol(r"\eta_{\max}"),
-                      sp.Mul(2, sp.Pow(_num(L), -1), evaluate=False),
-                      f"Near the minimum, plain GD converges only for lr < 2/L = {lr_max:.4g}.",
-                      (sp.Float(lr_max) * sp.Float(L) - 2,), "≈", True))
+    if L > 0:
+        lr_max = 2.0 / L
+        steps.append(Step("GD is stable for lr < 2/L", sp.Symbol(r"\eta_{\max}"),
+                          sp.Mul(2, sp.Pow(_num(L), -1), evaluate=False),
+                          f"Near the minimum, plain GD converges only for lr < 2/L = {lr_max:.4g}.",
+                          (sp.Float(lr_max) * sp.Float(L) - 2,), "≈", True))
     return steps
 
 

@@ -1,28 +1,32 @@
 """Gradient-descent explorer: six torch-exact optimisers raced on a loss surface. Drag (or click)
 the start point, slide the learning rates, watch the race step by step, in 2-D or 3-D.
 
-The one place that wires the views (descent_plots.ContourView / LossView, descent_controls.
-ControlsPanel, descent_3d.Surface3DView) to the model (app.models.descent). Every user edit goes
+The one place that wires the views (descent_plots.ContourView, descent_loss.LossView,
+descent_controls.ControlsPanel, descent_3d.Surface3DView) to the model (app.models.descent). Every user edit goes
 through an ``_on_*`` handler that updates the state, recomputes the race and emits
 ``params_changed``.
 
 The typed surface is explorer state (the formula field), not a lesson parameter: ``params()``
 reports surface = −1 and the formula packed into numbers (app.models.surfaces.encode_text) so the
 derivation panel — which only receives ``params`` — can differentiate the same formula.
+
+Choosing another surface also brings that surface's learning rates (app.models.descent_params.
+SURFACE_LRS: the rates that suit the quadratic diverge within a few steps on Rosenbrock), but only
+while the learner has not changed any lr: learning rates the learner set are kept.
 """
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QTabWidget, QWidget
 
 from app.explorers.base import Explorer
 from app.explorers.descent_controls import ControlsPanel
-from app.explorers.descent_plots import ContourView, LossView
+from app.explorers.descent_loss import LossView
+from app.explorers.descent_plots import ContourView
 from app.models import descent as model
+from app.models import descent_summary as summary
+from app.models.descent_params import surface_lrs
 from app.models.expr import ParseError
 from app.models.surfaces import TYPED, decode_text, encode_text, surface
 from app.widgets.theme import LIGHT, Theme
@@ -148,8 +152,15 @@ class DescentExplorer(Explorer):
     @Slot(int)
     def _on_surface(self, index: int) -> None:
         self._stop()
+        self._follow_lrs(index)
         self._p["surface"] = float(index)
         self._update(new_surface=True)
+
+    def _follow_lrs(self, index: int) -> None:
+        """Take surface ``index``'s learning rates if the current ones are the current surface's."""
+        here = surface_lrs(self._p["surface"])
+        if all(self._p[k] == v for k, v in here.items()):
+            self._p |= surface_lrs(index)
 
     @Slot(str)
     def _on_formula(self, text: str) -> None:
@@ -161,6 +172,7 @@ class DescentExplorer(Explorer):
             self.controls.set_formula_error(str(exc))
             return
         self._typed = text
+        self._follow_lrs(TYPED)
         self._p["surface"] = float(TYPED)
         self._update(new_surface=True)
 
@@ -260,6 +272,7 @@ class DescentExplorer(Explorer):
             if not keep_start:
                 self._p["x0"], self._p["y0"] = self._surface.start
             self.contour.set_surface(self._surface)
+            self.loss.set_scale(*summary.loss_scale(self._surface))
         self._p["step"] = min(self._p["step"], self._p["steps"])
         self._race = model.race(self._p, self._typed, memo=self._memo)
         self._redraw()
@@ -282,7 +295,7 @@ class DescentExplorer(Explorer):
         self.contour.set_start(self._p["x0"], self._p["y0"])
         step = int(self._p["step"])
         self.contour.set_paths(data, cols, step, [p.diverged for _, p in shown])
-        self.loss.set_paths(data, cols, self._f_ref(), int(self._p["steps"]))
+        self.loss.set_paths(data, cols, self._f_ref(), int(self._p["steps"]), [p.diverged for _, p in shown])
         self.loss.set_step(step)
         self.controls.set_counter(step, int(self._p["steps"]), self._timer.isActive())
         self.controls.status.setText(self._status())
@@ -297,17 +310,10 @@ class DescentExplorer(Explorer):
         self.params_changed.emit(self.params())
 
     def _f_ref(self) -> float:
-        surf = self._surface
-        if surf.minima:
-            return float(min(surf.f(x, y) for x, y in surf.minima))
-        lows = [np.nanmin(p.f) for p in self._race.paths.values() if len(p.f)]
-        return float(min(lows)) - 1e-9 if lows else 0.0
+        return summary.f_reference(self._surface, (self._p["x0"], self._p["y0"]))
 
     def _status(self) -> str:
-        q = self._race.quantities()
-        parts = []
-        if math.isfinite(q["lr_max"]):
-            parts.append(f"GD is stable near the minimum for lr < 2/L = {q['lr_max']:.4g}")
+        parts = [summary.stability_line(self._race)]
         for o, p in self._race.paths.items():
             if p.diverged:
                 parts.append(f"{model.TITLES[o]} diverged at step {p.diverged_at}")
@@ -344,8 +350,8 @@ class DescentExplorer(Explorer):
         view.apply_theme(self.theme)
 
     def _draw_3d(self) -> None:
-        if self._view3d is None or self._race is None:
-            return
+        if self._view3d is None or self._race is None or self.tabs.currentIndex() != 1:
+            return  # hidden: drawn when its tab is shown (no GL work on a 2-D drag)
         colors = self._colors()
         shown = self._shown()
         self._view3d.set_race(self._surface, [p for _, p in shown], [colors[o] for o, _ in shown],

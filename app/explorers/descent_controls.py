@@ -149,9 +149,12 @@ class ControlsPanel(QWidget):
             names = [HYPER[opt]] + (["beta2"] if opt == "adam" else []) if opt in HYPER else []
             for name in names:
                 spec = PARAMS[name]
-                s = _slider(0, round(spec.hi / spec.step))
+                s = _slider(round(spec.lo / spec.step), round(spec.hi / spec.step))
+                if name == "nesterov_momentum":
+                    s.setToolTip("torch.optim.SGD refuses nesterov=True with momentum 0, so the least is 0.001")
                 s.valueChanged.connect(lambda v, n=name, st=spec.step: self.hyper_edited.emit(n, round(v * st, 6)))
                 lab = QLabel()
+                lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.hyper_sliders[name], self.hyper_labels[name] = s, lab
                 grid.addWidget(QLabel(f"   {HYPER_LABEL[name]}"), row, 0, 1, 2)
                 grid.addWidget(s, row, 2)
@@ -253,6 +256,10 @@ class ControlsPanel(QWidget):
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
         t, px = theme, theme.font_px
+        # the explain dots drawn in full: a stylesheet that only sizes an indicator leaves Qt's
+        # fallback, which in the dark theme painted every dot as if it were selected
+        ring = max(2, round(px / 9))
+        dot = round(px * 0.8) - 2 * ring
         self.setStyleSheet(f"""
             QWidget#descentControls {{ background: {t.panel}; }}
             QLabel, QCheckBox, QRadioButton {{ color: {t.foreground}; font-size: {px}px; }}
@@ -260,7 +267,13 @@ class ControlsPanel(QWidget):
             QLabel#muted {{ color: {t.muted}; }}
             QLabel#counter {{ font-size: {round(px * 1.2)}px; font-weight: 600; }}
             QLabel#error {{ color: {t.negative}; }}
-            QCheckBox::indicator, QRadioButton::indicator {{ width: {round(px * 0.8)}px; height: {round(px * 0.8)}px; }}
+            QCheckBox::indicator {{ width: {round(px * 0.8)}px; height: {round(px * 0.8)}px; }}
+            QRadioButton::indicator {{ width: {dot}px; height: {dot}px; border-radius: {dot // 2 + ring}px;
+                                       border: {ring}px solid {t.muted}; background: {t.background}; }}
+            QRadioButton::indicator:hover {{ border-color: {t.accent}; }}
+            QRadioButton::indicator:checked {{ border-color: {t.accent}; background: qradialgradient(cx: 0.5,
+                cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5, stop: 0 {t.accent}, stop: 0.55 {t.accent},
+                stop: 0.62 {t.background}, stop: 1 {t.background}); }}
             QComboBox, QLineEdit, QSpinBox {{ font-size: {px}px; color: {t.foreground}; background: {t.background};
                                               border: 1px solid {t.grid}; padding: 2px 4px; }}
             QPushButton {{ font-size: {px}px; padding: {round(px * 0.25)}px {round(px * 0.7)}px; color: {t.foreground};

@@ -1,5 +1,5 @@
-"""The 2-D views of the gradient-descent race: the filled contour with the optimisers' paths, the
-draggable start point, the minima and the −∇f field; and the loss-vs-step plot (log y).
+"""The 2-D contour view of the gradient-descent race: the filled contour with the optimisers' paths,
+the draggable start point, the minima and the −∇f field (the loss plot is descent_loss.LossView).
 
 Passive: ``set_surface`` / ``set_paths`` / ``set_step`` draw what they are given; a drag or
 click on the contour only emits ``start_dragged``; hovering a path shows its exact numbers.
@@ -18,13 +18,13 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from app.widgets.plot_style import style_axes
 from app.widgets.polyline import pixel_size, simplify, simplify_prefix, still_fine
-from app.widgets.theme import LIGHT, Theme, text_px
+from app.widgets.theme import LIGHT, Theme
 
 GRID = 220  # contour resolution (samples per side)
 LEVELS = 18  # filled-contour bands
 ARROWS = 15  # −∇f field: arrows per side
-HOVER_PX = 12
-LINE_MODE = "off"  # hover picks the nearest path point within this many pixels
+HOVER_PX = 12  # hover picks the nearest path point within this many pixels
+LINE_MODE = "off"
 
 
 def band_levels(z: np.ndarray, n: int = LEVELS) -> tuple[np.ndarray, bool]:
@@ -72,8 +72,9 @@ class ContourView(pg.PlotWidget):
         self.curves: list[pg.PlotCurveItem] = []
         self.heads = pg.ScatterPlotItem(pxMode=True)
         self.heads.setZValue(8)
+        # the minima: hollow stars above the path heads, so a head that reached one shows inside it
         self.minima = pg.ScatterPlotItem(symbol="star", pxMode=True)
-        self.minima.setZValue(6)
+        self.minima.setZValue(9)
         self.addItem(self.minima)
         self.addItem(self.heads)
         self.start = pg.TargetItem(pos=(0, 0), size=16, movable=True, symbol="o")
@@ -106,6 +107,7 @@ class ContourView(pg.PlotWidget):
     def set_surface(self, surf) -> None:
         """Fill the contour (once per surface), mark the minima, frame the plot box."""
         self._surface = surf
+        self.hover.hide()
         (x0, x1), (y0, y1) = surf.xlim, surf.ylim
         xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
         XX, YY = np.meshgrid(xs, ys)
@@ -132,6 +134,7 @@ class ContourView(pg.PlotWidget):
         A diverged path ends in a cross."""
         self._paths, self.colors = paths, colors
         self.diverged = diverged or [False] * len(paths)
+        self.hover.hide()  # it showed a point of the old paths
         while len(self.curves) < len(paths):
             # one polyline per path (drawPath): Qt's segmented drawLines costs ~1 ms per wide 1000-point
             # curve. No light halo under the paths: it doubled the stroking cost (the softened contour
@@ -145,6 +148,8 @@ class ContourView(pg.PlotWidget):
         self.set_step(step)
 
     def set_step(self, step: int) -> None:
+        if step < self._step:
+            self.hover.hide()  # it may show a point beyond the new step
         self._step = step
         if not still_fine(self._px, self._pixel()):
             self._px = self._pixel()
@@ -235,18 +240,22 @@ class ContourView(pg.PlotWidget):
         self.start_dragged.emit(float(p.x()), float(p.y()))
 
     def hover_text(self, px: QPointF) -> tuple[str, tuple[float, float]] | None:
-        """The exact numbers of the path point nearest to scene position ``px`` (or None)."""
-        vb = self.getPlotItem().vb
+        """The exact numbers of the path point nearest to scene position ``px`` (or None).
+
+        Every shown point is mapped to the scene at once with the view box's affine view → scene
+        transform (what ``mapViewToScene`` applies one point at a time), and the nearest is exact."""
+        tr = self.getPlotItem().vb.childGroup.sceneTransform()
         best = None
         for _name, title, xy, f, gn in self._paths:
             pts = xy[: self._step + 1]
             if not len(pts):
                 continue
-            scene = [vb.mapViewToScene(QPointF(float(x), float(y))) for x, y in pts[:: max(1, len(pts) // 400)]]
-            d = np.array([(q.x() - px.x()) ** 2 + (q.y() - px.y()) ** 2 for q in scene])
-            k = int(np.argmin(d)) * max(1, len(pts) // 400)
-            if d.min() <= HOVER_PX**2 and (best is None or d.min() < best[0]):
-                best = (d.min(), title, k, pts[k], f[k], gn[k])
+            sx = tr.m11() * pts[:, 0] + tr.m21() * pts[:, 1] + tr.dx() - px.x()
+            sy = tr.m12() * pts[:, 0] + tr.m22() * pts[:, 1] + tr.dy() - px.y()
+            d = sx * sx + sy * sy
+            k = int(np.argmin(d))
+            if d[k] <= HOVER_PX**2 and (best is None or d[k] < best[0]):
+                best = (d[k], title, k, pts[k], f[k], gn[k])
         if best is None:
             return None
         _, title, k, (x, y), fv, g = best
@@ -269,9 +278,9 @@ class ContourView(pg.PlotWidget):
         font = style_axes(self.getPlotItem(), theme, theme.font_px, {"bottom": "x", "left": "y"})
         lw = theme.line_width
         self.field.setPen(pg.mkPen(QColor(255, 255, 255, 200) if theme.dark else QColor(20, 20, 20, 170), width=lw * 0.6))
-        self.minima.setSize(theme.font_px * 1.5)
-        self.minima.setPen(pg.mkPen("#000000", width=lw * 0.6))
-        self.minima.setBrush(pg.mkBrush("#FFFFFF"))
+        self.minima.setSize(theme.font_px * 1.6)
+        self.minima.setPen(pg.mkPen("#FFFFFF" if theme.dark else "#000000", width=max(1.5, lw * 0.9)))
+        self.minima.setBrush(pg.mkBrush(QColor(255, 255, 255, 0 if theme.dark else 90)))
         self.heads.setSize(theme.font_px * 0.8)
         self.heads.setPen(pg.mkPen(theme.background, width=lw * 0.6))
         self.start.setPen(pg.mkPen(theme.foreground, width=lw))
@@ -300,102 +309,3 @@ class ContourView(pg.PlotWidget):
         for i, curve in enumerate(self.curves):
             color = self.colors[i] if i < len(self.colors) else self.theme.foreground
             curve.setPen(pg.mkPen(color, width=lw * 1.2))
-
-
-class LossView(pg.PlotWidget):
-    """f − f* against the step, log y, one line per shown optimiser, a marker at the current step."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.theme = LIGHT
-        self.setMenuEnabled(False)
-        self.hideButtons()
-        self.setLogMode(y=True)
-        self.curves: list[pg.PlotDataItem] = []
-        self.cursor = pg.InfiniteLine(angle=90, movable=False)
-        self.addItem(self.cursor)
-        self.legend = self.getPlotItem().addLegend(offset=(-6, 4), labelTextSize="9pt", colCount=3,
-                                                   verSpacing=-6, horSpacing=12)
-        self.getPlotItem().setLabel("bottom", "step")
-        self.getPlotItem().setLabel("left", "f − f*")
-        self.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
-        self.colors: list[str] = []
-        self._drawn: dict = {}  # curve index → (f array, f_ref, px) it shows, to skip unchanged curves
-        self._paths: list = []
-        self._f_ref = 0.0
-        self._px = None  # pixel size (step, log10 units) the curves were simplified for
-        self.getPlotItem().vb.sigRangeChanged.connect(self._on_view_changed)
-        self.getPlotItem().vb.sigResized.connect(self._on_view_changed)
-
-    def set_paths(self, paths: list, colors: list[str], f_ref: float, steps: int) -> None:
-        relabel = [p[1] for p in paths] != getattr(self, "_titles", None) or colors != getattr(self, "_cols", None)
-        self.colors, self._titles, self._cols = colors, [p[1] for p in paths], list(colors)
-        if relabel:  # rebuilding the legend costs ~8 ms: only when the shown set changes
-            self.legend.clear()
-        while len(self.curves) < len(paths):
-            c = pg.PlotDataItem()
-            c.curve.setSegmentedLineMode(LINE_MODE)
-            self.curves.append(c)
-            self.addItem(c)
-        self._paths, self._f_ref = paths, f_ref
-        self.setXRange(0, steps, padding=0.02)
-        self._draw_curves()
-        for i, c in enumerate(self.curves):
-            if i < len(paths):
-                _name, title, _xy, _f, _gn = paths[i]
-                c.show()
-                if relabel:
-                    c.setPen(pg.mkPen(colors[i], width=self.theme.line_width))
-                    self.legend.addItem(c, title)
-            else:
-                c.hide()
-        if relabel:
-            self._style_legend()
-
-    def _draw_curves(self) -> None:
-        """setData on the curves whose data (or the pixel size they were simplified for) changed."""
-        vb = self.getPlotItem().vb
-        px = pixel_size(vb.viewRange(), vb.width(), vb.height())  # log10 units in y
-        if not still_fine(self._px, px):
-            self._px = px
-        for i, (_name, _title, _xy, f, _gn) in enumerate(self._paths):
-            drawn = self._drawn.get(i)
-            if drawn is not None and drawn[0] is f and drawn[1:] == (self._f_ref, self._px):
-                continue
-            with np.errstate(all="ignore"):
-                gap = np.maximum(f - self._f_ref, 1e-16)
-                idx = simplify(np.arange(len(gap), dtype=float), np.log10(gap), self._px)
-            self.curves[i].setData(idx.astype(float), gap[idx])
-            self._drawn[i] = (f, self._f_ref, self._px)
-
-    def _on_view_changed(self, *_) -> None:
-        vb = self.getPlotItem().vb
-        if self._paths and not still_fine(self._px, pixel_size(vb.viewRange(), vb.width(), vb.height())):
-            self._draw_curves()
-
-    def set_step(self, step: int) -> None:
-        self.cursor.setPos(step)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 — Qt override
-        super().resizeEvent(event)
-        # a narrow plot has no room for the legend; the coloured optimiser names beside it suffice
-        legend = self.__dict__.get("legend")  # resize events arrive during construction too
-        if legend is not None:
-            legend.setVisible(self.width() > 40 * self.theme.font_px)
-
-    def apply_theme(self, theme: Theme) -> None:
-        self.theme = theme
-        self.setBackground(theme.background)
-        style_axes(self.getPlotItem(), theme, text_px(theme, 0.9), {"bottom": "step", "left": "f − f*"})
-        self.cursor.setPen(pg.mkPen(theme.muted, width=theme.line_width * 0.75, style=Qt.PenStyle.DashLine))
-        for i, c in enumerate(self.curves):
-            if i < len(self.colors):
-                c.setPen(pg.mkPen(self.colors[i], width=theme.line_width))
-        self._titles = None  # relabel in the new theme on the next set_paths
-        self._style_legend()
-
-    def _style_legend(self) -> None:
-        self.legend.setBrush(pg.mkBrush(QColor(self.theme.panel)))
-        self.legend.setPen(pg.mkPen(self.theme.grid))
-        for _, label in self.legend.items:
-            label.setText(label.text, color=self.theme.foreground, size=f"{text_px(self.theme, 0.85)}px")

@@ -107,7 +107,7 @@ def _loop(grad_lines: tuple[str, ...], opt: str, noisy: bool):
            f"    xs = [x]\n    ys = [y]\n    ax = xs.append\n    ay = ys.append\n    stop = -1\n    i = 0\n"
            f"{_indent(_INIT[opt], 4)}\n"
            f"    try:\n        for i in range(n):\n{_indent(body, 12)}\n"
-           f"    except (ArithmeticError, ValueError):\n        stop = i\n"
+           f"    except (ArithmeticError, ValueError, TypeError):  # TypeError: a complex power, outside the domain\n        stop = i\n"
            f"    return xs, ys, stop\n")
     namespace = dict(MATH_NAMES, B=ESCAPE)
     # Not user text: ``grad_lines`` come from sympy's code printer applied to an expression tree that
@@ -169,9 +169,13 @@ class Race:
     surface: Surface
     paths: dict[str, Path] = field(default_factory=dict)
     steps: int = 0
+    hypers: dict[str, Hyper] = field(default_factory=dict)
 
     def quantities(self) -> dict[str, float]:
         q = analysis(self.surface)
+        lr = self.hypers["sgd"].lr if "sgd" in self.hypers else math.nan
+        # how close GD's lr is to the stability limit 2/L (NaN where there is no limit)
+        q["lr_sgd_ratio"] = lr / q["lr_max"] if 0 < q["lr_max"] < math.inf else math.nan
         for name, p in self.paths.items():
             q[f"loss_{name}"] = float(p.f[-1]) if len(p.f) else math.inf
             q[f"diverged_{name}"] = 1.0 if p.diverged else 0.0
@@ -206,7 +210,7 @@ def race(params: dict[str, float], typed: str | None = None, only: tuple[str, ..
         paths[o] = run(surf, o, hs[o], (p["x0"], p["y0"]), steps, noise)
         if memo is not None:
             memo[o] = (key, paths[o])
-    return Race(surf, paths, steps)
+    return Race(surf, paths, steps, hs)
 
 
 def steps_to_min(surf: Surface, path: Path, tol: float = REACH_TOL) -> float:
@@ -221,14 +225,22 @@ def steps_to_min(surf: Surface, path: Path, tol: float = REACH_TOL) -> float:
 
 def analysis(surf: Surface) -> dict[str, float]:
     """Hessian at the analysed critical point: L (largest |eigenvalue|), μ (smallest), κ = L/μ,
-    and the largest stable GD learning rate 2/L (NaN where there is no critical point)."""
+    and the largest stable GD learning rate 2/L. NaN where there is no critical point, and
+    lr_max = NaN at a saddle (an eigenvalue < 0: no minimum, so no lr makes GD converge)."""
     if surf.critical is None:
         return {"L": math.nan, "mu": math.nan, "cond_hessian": math.nan, "lr_max": math.nan}
     H = surf.hessian_at(*surf.critical)
     ev = np.linalg.eigvalsh((H + H.T) / 2)
     L, mu = float(np.max(np.abs(ev))), float(np.min(ev))
     cond = L / mu if mu > 0 else math.inf
+    if is_saddle(mu, L):
+        return {"L": L, "mu": mu, "cond_hessian": cond, "lr_max": math.nan}
     return {"L": L, "mu": mu, "cond_hessian": cond, "lr_max": 2.0 / L if L > 0 else math.inf}
+
+
+def is_saddle(mu: float, L: float) -> bool:
+    """A negative curvature (beyond rounding) at the critical point: not a minimum."""
+    return mu < -1e-9 * max(1.0, L)
 
 
 def gd_closed_form(cond: float, angle: float, lr: float, start, steps: int) -> np.ndarray:

@@ -29,7 +29,8 @@ PARAMS: dict[str, ParamSpec] = {
     "lr_rmsprop": ParamSpec("lr (RMSProp)", 0.05, 1e-5, 10.0, 0.001),
     "lr_adam": ParamSpec("lr (Adam)", 0.1, 1e-5, 10.0, 0.001),
     "momentum": ParamSpec("momentum (heavy ball)", 0.9, 0.0, 0.999, 0.001),
-    "nesterov_momentum": ParamSpec("momentum (Nesterov)", 0.9, 0.0, 0.999, 0.001),
+    # torch.optim.SGD(nesterov=True) refuses momentum 0 ("Nesterov momentum requires a momentum"): so do we
+    "nesterov_momentum": ParamSpec("momentum (Nesterov)", 0.9, 0.001, 0.999, 0.001),
     "alpha": ParamSpec("alpha (RMSProp)", 0.99, 0.0, 0.999, 0.001),
     "beta1": ParamSpec("β₁ (Adam)", 0.9, 0.0, 0.999, 0.001),
     "beta2": ParamSpec("β₂ (Adam)", 0.999, 0.0, 0.9999, 0.0001),
@@ -38,6 +39,28 @@ PARAMS: dict[str, ParamSpec] = {
 }
 
 QUANTITIES: tuple[str, ...] = (
-    "L", "mu", "cond_hessian", "lr_max",
+    "L", "mu", "cond_hessian", "lr_max", "lr_sgd_ratio",
     *(f"{k}_{o}" for o in OPTIMIZERS for k in ("loss", "diverged", "steps_to_min", "diverged_at")),
 )
+
+
+def _lrs(*values: float) -> dict[str, float]:
+    return {f"lr_{o}": v for o, v in zip(OPTIMIZERS, values, strict=True)}
+
+
+#: learning rates (GD, momentum, Nesterov, AdaGrad, RMSProp, Adam) that make a readable race on each
+#: built-in surface from its own start: none diverges within 200 steps (the quadratic's are the
+#: defaults). The explorer switches to them with the surface while the learner has not changed any lr.
+SURFACE_LRS: dict[int, dict[str, float]] = {
+    0: _lrs(0.05, 0.02, 0.02, 0.5, 0.05, 0.1),  # quadratic bowl
+    1: _lrs(0.001, 0.0005, 0.0005, 0.3, 0.005, 0.02),  # Rosenbrock
+    2: _lrs(0.01, 0.005, 0.005, 0.5, 0.02, 0.05),  # Himmelblau
+    3: _lrs(0.01, 0.005, 0.002, 0.5, 0.01, 0.05),  # Beale
+    4: _lrs(0.01, 0.005, 0.005, 0.2, 0.005, 0.01),  # saddle: everyone slides off, slowly enough to watch
+    5: _lrs(0.05, 0.02, 0.02, 0.5, 0.05, 0.1),  # six-hump camel
+}
+
+
+def surface_lrs(index: int) -> dict[str, float]:
+    """SURFACE_LRS of surface ``index``; a typed surface (−1) gets the defaults."""
+    return dict(SURFACE_LRS.get(int(round(index)), SURFACE_LRS[0]))

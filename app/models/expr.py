@@ -12,7 +12,9 @@ Anything else — attribute access, strings, lambdas, unknown names, ``2x`` with
 a :class:`ParseError` whose message names what was found and the 0-based position. Powers are
 bounded so ``9^9^9`` fails fast instead of computing a 370-million-digit integer: a constant
 power must stay below 10^300, and a power of an expression in x, y needs a constant exponent
-with |exponent| ≤ ``MAX_EXPONENT``. No Qt.
+with |exponent| ≤ ``MAX_EXPONENT``. Constants must be real and finite: ``sqrt(-1)``, ``log(-1)``,
+``0^(-1)`` and ``(-2)^x`` (complex for most x) are refused, since the surface is a real f(x, y).
+No Qt.
 """
 
 from __future__ import annotations
@@ -234,27 +236,51 @@ def _combine(op: str, left: sp.Expr, right: sp.Expr, pos: int) -> sp.Expr:
         if abs(r) > MAX_EXPONENT:
             raise ParseError(f"the exponent {sp.N(right, 6)} is too large (|exponent| ≤ {MAX_EXPONENT} "
                              "for a power of an expression in x, y)", pos)
-        return sp.Pow(left, right)
-    if right.free_symbols:
-        return sp.Pow(left, right)  # e.g. 2^x: a constant base
+        return _guard(sp.Pow(left, right), pos)
+    if right.free_symbols:  # e.g. 2^x: a constant base, real only when it is positive
+        if not _real_value(left) > 0:
+            raise ParseError(f"the base {_show(left)} of a power with x or y in the exponent must be "
+                             "positive (b^x is not real for b ≤ 0; use exp(...) instead)", pos)
+        return _guard(sp.Pow(left, right), pos)
     base_log = _log10_abs(left)
     r = complex(sp.N(right, 15))
     if abs(r) > 1e6 or (base_log != -math.inf and abs(r.real * base_log) > MAX_LOG10):
         raise ParseError(f"the power is too large (the result must stay within 10^±{MAX_LOG10})", pos)
-    return sp.Pow(left, right)
+    return _guard(sp.Pow(left, right), pos)
+
+
+def _real_value(value: sp.Expr) -> float:
+    """A constant as a float; NaN when it is not a real number (e.g. sqrt(−1), asin(2))."""
+    try:
+        v = complex(sp.N(value, 15))
+    except (TypeError, ValueError, OverflowError):
+        return math.nan
+    return v.real if abs(v.imag) <= 1e-12 * max(1.0, abs(v.real)) else math.nan
+
+
+def _show(value: sp.Expr) -> str:
+    text = str(value)
+    return text if len(text) <= 30 else str(sp.N(value, 6))
 
 
 def _guard(expr: sp.Expr, pos: int) -> sp.Expr:
-    """Reject constants that grew too large (e.g. 1e200 * 1e200)."""
-    if expr.is_number and expr.is_finite is not False:
+    """Reject constants that grew too large (e.g. 1e200 * 1e200), are not real (sqrt(−1)) or are
+    undefined (0^(−1), log(0), tan(pi/2))."""
+    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        raise ParseError("the expression is undefined (division by zero or infinity)", pos)
+    if expr.is_number:
+        if expr.is_extended_real is False or (expr.has(sp.I) and math.isnan(_real_value(expr))):
+            raise ParseError(f"{_show(expr)} is not a real number: f(x, y) must be real", pos)
         try:
             big = _log10_abs(expr) > MAX_LOG10
         except (TypeError, ValueError, OverflowError):
             big = False
         if big:
             raise ParseError(f"a number exceeds 10^{MAX_LOG10}", pos)
-    elif expr.has(sp.zoo, sp.oo, sp.nan):
-        raise ParseError("the expression is undefined (division by zero or infinity)", pos)
+        if expr.is_extended_real is None and math.isnan(_real_value(expr)):
+            raise ParseError(f"{_show(expr)} is not a real number: f(x, y) must be real", pos)
+    elif expr.has(sp.I):  # e.g. x + sqrt(-1) slipped through as a sum
+        raise ParseError("the expression is not real (it contains sqrt(−1)): f(x, y) must be real", pos)
     return expr
 
 

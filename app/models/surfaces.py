@@ -9,13 +9,15 @@ source that app.models.descent inlines into its tight update loops. No Qt.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 import sympy as sp
 
-from app.models.expr import X, Y, parse
+from app.models.descent_minima import critical_points
+from app.models.expr import ParseError, X, Y, parse
 
 SURFACE_NAMES = ("quadratic", "rosenbrock", "himmelblau", "beale", "saddle", "camel")
 SURFACE_TITLES = ("Quadratic bowl", "Rosenbrock", "Himmelblau", "Beale", "Saddle x² − y²", "Six-hump camel")
@@ -68,18 +70,22 @@ class Compiled:
     grad: object
     hess: object
     grad_lines: tuple[str, ...]
+    hess_v: object = None  # vectorised Hessian: (x, y) arrays → [h_xx, h_xy, h_yx, h_yy] arrays
 
 
 MATH_NAMES = {name: getattr(math, name) for name in (
-    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "log", "sqrt", "pi", "e")}
+    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "log", "sqrt", "pi", "e",
+    "copysign")}  # copysign: sympy prints sign(u), the derivative of abs(u), with it
 
 
 def _vectorise(fn):
     def call(x, y):
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         with np.errstate(all="ignore"):
-            out = fn(x, y)
-        return np.broadcast_to(np.asarray(out, dtype=float), np.broadcast(x, y).shape).copy()
+            out = np.asarray(fn(x, y))
+            if np.iscomplexobj(out):  # outside the real domain (never silently the real part)
+                out = np.where(out.imag == 0, out.real, np.nan)
+        return np.broadcast_to(out.astype(float), np.broadcast(x, y).shape).copy()
     return call
 
 
@@ -89,10 +95,11 @@ def compile_surface(expr: sp.Expr) -> Compiled:
     from sympy.printing.pycode import PythonCodePrinter
 
     gx, gy = sp.diff(expr, X), sp.diff(expr, Y)
-    hess = [sp.diff(gx, X), sp.diff(gx, Y), sp.diff(gy, X), sp.diff(gy, Y)]
+    hess = list(hessian_expr(expr))
     f_np = _vectorise(sp.lambdify((X, Y), expr, modules="numpy"))
     gx_np = _vectorise(sp.lambdify((X, Y), gx, modules="numpy"))
     gy_np = _vectorise(sp.lambdify((X, Y), gy, modules="numpy"))
+    h_np = [_vectorise(sp.lambdify((X, Y), h, modules="numpy")) for h in hess]
     h_math = sp.lambdify((X, Y), hess, modules="math")
 
     def h_fn(x: float, y: float) -> list[float]:
@@ -105,7 +112,14 @@ def compile_surface(expr: sp.Expr) -> Compiled:
     subs, (rgx, rgy) = sp.cse([gx, gy], symbols=sp.numbered_symbols("_c"))
     lines = [f"{sym} = {printer.doprint(e)}" for sym, e in subs]
     lines += [f"gx = float({printer.doprint(rgx)})", f"gy = float({printer.doprint(rgy)})"]
-    return Compiled(f_np, lambda x, y: (gx_np(x, y), gy_np(x, y)), h_fn, tuple(lines))
+    return Compiled(f_np, lambda x, y: (gx_np(x, y), gy_np(x, y)), h_fn, tuple(lines),
+                    lambda x, y: [h(x, y) for h in h_np])
+
+
+def hessian_expr(expr: sp.Expr) -> sp.ImmutableMatrix:
+    """The 2×2 Hessian of ``expr`` in x, y, with the Dirac deltas that abs(u) leaves (d²|u| = 2δ(u))
+    set to 0: |x| has a kink at 0, not a curvature, and δ(0) is no number."""
+    return sp.ImmutableMatrix(sp.hessian(expr, (X, Y)).replace(sp.DiracDelta, lambda *_: sp.S.Zero))
 
 
 # --- the built-in surfaces ---------------------------------------------------------------------
@@ -132,14 +146,20 @@ def _quadratic_compiled(a: float, b: float, c: float) -> Compiled:
     test checks the two agree)."""
     gx = _vectorise(lambda x, y: a * x + b * y)
     gy = _vectorise(lambda x, y: b * x + c * y)
+    const = _vectorise(lambda x, y: np.ones_like(x + y))
     return Compiled(_vectorise(lambda x, y: 0.5 * (a * x * x + 2 * b * x * y + c * y * y)),
                     lambda x, y: (gx(x, y), gy(x, y)), lambda x, y: [a, b, b, c],
-                    (f"gx = {a!r} * x + {b!r} * y", f"gy = {b!r} * x + {c!r} * y"))
+                    (f"gx = {a!r} * x + {b!r} * y", f"gy = {b!r} * x + {c!r} * y"),
+                    lambda x, y: [a * const(x, y), b * const(x, y), b * const(x, y), c * const(x, y)])
 
 
 _HIMMELBLAU_MINIMA = ((3.0, 2.0), (-2.805118086952745, 3.131312518250573),
                       (-3.779310253377747, -3.283185991286170), (3.584428340330492, -1.848126526964404))
-_CAMEL_MINIMA = ((0.08984201368301331, -0.7126564032704135), (-0.08984201368301331, 0.7126564032704135))
+#: the six-hump camel's six minima (sympy nsolve, 30 digits): two global (f ≈ −1.0316), then two
+#: pairs of local ones (f ≈ −0.2155 and 2.1043)
+_CAMEL_MINIMA = ((0.08984201310031806, -0.7126564030207396), (-0.08984201310031806, 0.7126564030207396),
+                 (-1.703606714969981, 0.7960835686726251), (1.703606714969981, -0.7960835686726251),
+                 (1.6071047529201972, 0.5686514548841314), (-1.6071047529201972, -0.5686514548841314))
 
 
 @lru_cache(maxsize=1)
@@ -179,49 +199,54 @@ def surface(index: int, cond: float = 10.0, angle: float = 30.0, typed: str | No
 
 @lru_cache(maxsize=32)
 def typed_surface(text: str, box: float = 5.0) -> Surface:
-    """A learner's f(x, y), parsed safely; its minima in [−box, box]² are found numerically."""
+    """A learner's f(x, y), parsed safely; its minima (or, without one, a saddle) in [−box, box]²
+    are found numerically. Raises ParseError for anything unusable — a formula outside the
+    grammar, or one that compiles or computes badly (tried on a grid and in every optimiser)."""
     expr = parse(text)
-    if not expr.free_symbols:
-        expr = expr + 0 * X  # a constant surface still is a function of x, y
-    minima = find_minima(expr, (-box, box), (-box, box))
-    crit = minima[0] if minima else None
-    return Surface("typed", "Your surface", expr, (-box, box), (-box, box), minima, (-4.0, 3.0), crit, text=text)
+    try:
+        return _checked_typed(expr, text, box)
+    except ParseError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — whatever sympy/numpy raise, the user sees one clear message
+        raise ParseError(f"this formula cannot be computed ({type(exc).__name__}: {exc})", 0) from exc
 
 
-def find_minima(expr: sp.Expr, xlim, ylim, n: int = 61, max_count: int = 4) -> tuple[tuple[float, float], ...]:
-    """Local minima inside the box: grid local minima refined by Newton steps (best f first)."""
-    comp = compile_surface(expr)
-    xs, ys = np.linspace(*xlim, n), np.linspace(*ylim, n)
-    XX, YY = np.meshgrid(xs, ys)
-    Z = comp.f(XX, YY)
-    Z = np.where(np.isfinite(Z), Z, np.inf)
-    centre = Z[1:-1, 1:-1]
-    neigh = np.stack([Z[1 + dy:n - 1 + dy, 1 + dx:n - 1 + dx]
-                      for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dx or dy])
-    local = np.isfinite(centre) & np.all(centre <= neigh, axis=0)
-    found: list[tuple[float, float, float]] = []
-    for j, i in zip(*np.nonzero(local), strict=True):
-        p = np.array([XX[j + 1, i + 1], YY[j + 1, i + 1]])
-        for _ in range(30):  # Newton on ∇f = 0, from a point already near a minimum
-            g = np.array([v.item() for v in comp.grad(p[0], p[1])])
-            H = np.array(comp.hess(float(p[0]), float(p[1])), dtype=float).reshape(2, 2)
-            try:
-                step = np.linalg.solve(H, g)
-            except np.linalg.LinAlgError:
-                break
-            if not np.all(np.isfinite(step)):
-                break
-            p = p - step
-            if np.hypot(*step) < 1e-13:
-                break
-        H = np.array(comp.hess(float(p[0]), float(p[1])), dtype=float).reshape(2, 2)
-        inside = xlim[0] <= p[0] <= xlim[1] and ylim[0] <= p[1] <= ylim[1]
-        if inside and np.all(np.isfinite(H)) and np.all(np.linalg.eigvalsh((H + H.T) / 2) > -1e-9):
-            fval = float(comp.f(p[0], p[1]))
-            if all(np.hypot(p[0] - q[0], p[1] - q[1]) > 1e-4 for q in found):
-                found.append((float(p[0]), float(p[1]), fval))
-    found.sort(key=lambda q: q[2])
-    return tuple((q[0], q[1]) for q in found[:max_count])
+def _checked_typed(expr: sp.Expr, text: str, box: float) -> Surface:
+    lim = (-box, box)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a ComplexWarning would mean silently wrong numbers
+        comp = compile_surface(expr)
+        xs = np.linspace(-box, box, 61)
+        XX, YY = np.meshgrid(xs, xs)
+        Z = comp.f(XX, YY)
+        gx, gy = comp.grad(XX, YY)
+        ok = np.isfinite(Z) & np.isfinite(gx) & np.isfinite(gy)
+        if ok.sum() < 9:
+            raise ParseError(f"f(x, y) is not a real number anywhere in the box [−{box:g}, {box:g}]²", 0)
+        minima, saddles = critical_points(comp, lim, lim)
+        # start at (−4, 3), or the nearest grid point where f and ∇f are defined
+        d = np.where(ok, np.hypot(XX + 0.8 * box, YY - 0.6 * box), np.inf)
+        j, i = np.unravel_index(int(np.argmin(d)), d.shape)
+        start = (float(XX[j, i]), float(YY[j, i]))
+        crit = minima[0] if minima else (saddles[0] if saddles else None)
+        surf = Surface("typed", "Your surface", expr, lim, lim, minima, start, crit, text=text)
+        _trial_run(surf)
+    return surf
+
+
+def _trial_run(surf: Surface) -> None:
+    """A few steps of every optimiser, so a formula whose generated code fails is refused here."""
+    from app.models import descent  # here, not at the top: app.models.descent imports this module
+
+    if surf.critical is not None:
+        surf.hessian_at(*surf.critical)
+    for opt in descent.OPTIMIZERS:
+        descent.run(surf, opt, descent.Hyper(1e-3, momentum=0.5), surf.start, 3)
+
+
+def find_minima(expr: sp.Expr, xlim, ylim, max_count: int = 8) -> tuple[tuple[float, float], ...]:
+    """Isolated local minima inside the box, best f first (see app.models.descent_minima)."""
+    return critical_points(compile_surface(expr), xlim, ylim, max_count=max_count)[0]
 
 
 # --- the typed formula as numbers -----------------------------------------------------------------

@@ -63,3 +63,32 @@ def test_noise_is_part_of_the_replayed_step():
     steps = D.live_steps({"surface": 2, "optimizer": 5, "noise": 0.7, "seed": 5, "step": 20, "x0": -0.5, "y0": -0.5})
     _all_true(steps)
     assert "noise" in steps[-3].note
+
+
+def test_the_saddle_is_concluded_a_saddle_not_called_stable():
+    steps = D.live_steps({"surface": 4, "x0": -2.5, "y0": 0.1})
+    titles = [s.title for s in steps]
+    assert "Hessian at the critical point" in titles and "Hessian at the minimum" not in titles
+    assert "No minimum here: a saddle" in titles and "No learning rate converges" in titles
+    assert not any("stable" in t for t in titles)
+    _all_true(steps)
+    typed = D.live_steps({"surface": TYPED, **encode_text("y^2 - x^2 + 1")})  # a typed saddle too
+    assert "No minimum here: a saddle" in [s.title for s in typed]
+    _all_true(typed)
+
+
+def test_a_minimum_with_a_kink_or_flat_hessian_is_no_saddle():
+    for text in ("abs(x) + y^2", "x^4 + y^4"):
+        steps = D.live_steps({"surface": TYPED, **encode_text(text)})
+        titles = [s.title for s in steps]
+        assert "Hessian at the minimum" in titles and not any("saddle" in t for t in titles), titles
+        _all_true(steps)
+    flat = D.live_steps({"surface": TYPED, **encode_text("x^4 + y^4")})
+    assert not any("2/L" in s.title for s in flat)  # L = 0: no limit to state
+
+
+def test_constant_and_undefined_start_surfaces_still_derive():
+    for text, x0 in (("1", -4.0), ("sqrt(x) + y^2", -3.0)):
+        steps = D.live_steps({"surface": TYPED, "x0": x0, **encode_text(text)})
+        assert [s.title for s in steps][:2] == ["Your surface", "Its gradient (sympy)"]
+        _all_true(steps)

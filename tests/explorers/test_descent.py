@@ -5,16 +5,20 @@ themes and the explorer contract."""
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QImage, QMouseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton
 
 from app.explorers.descent import DescentExplorer
+from app.explorers.descent_controls import lr_to_tick
+from app.explorers.descent_loss import symlog
 from app.lessons import LESSONS_DIR, load_lesson
 from app.models import descent as model
+from app.models.descent_params import surface_lrs
 from app.widgets.theme import DARK, LIGHT, PROJECTOR
 from tests.plot_checks import assert_draws, deviation_px
 
@@ -227,3 +231,152 @@ def test_curves_carry_only_what_shows_and_follow_a_zoom(qtbot, explorer):
         px = ((x1 - x0) / lvb.width(), (y1 - y0) / lvb.height())
         assert sx[0] == 0 and sx[-1] == len(f) - 1
         assert deviation_px(np.arange(len(f)), gap, sx, sy, px) <= 0.26
+
+
+# --- exercises -----------------------------------------------------------------------------------------
+def test_gd_near_limit_is_not_solved_at_load_but_is_near_the_limit(qtbot, explorer):
+    w = explorer
+    ex = {e.id: e for e in w.lesson.exercises}["gd-near-limit"]
+    assert not ex.met(w.quantities())
+    assert "25 % of it" in w.controls.status.text()
+    slider = w.controls.lr_sliders["sgd"]
+    slider.setValue(lr_to_tick(0.19))  # 95 % of 2/L = 0.2
+    assert 0.9 < w.quantities()["lr_sgd_ratio"] < 1.0
+    assert ex.met(w.quantities())
+    slider.setValue(lr_to_tick(0.21))  # past the limit: diverges
+    assert not ex.met(w.quantities())
+
+
+def test_following_the_adam_hint_meets_the_exercise(qtbot, explorer):
+    w = explorer
+    ex = {e.id: e for e in w.lesson.exercises}["adam-wins"]
+    assert "0.3" in ex.hint.en
+    w.controls.surface.setCurrentIndex(1)  # "Choose Rosenbrock"
+    w.controls.steps.setValue(1000)  # "set 1000 steps"
+    assert w._surface.name == "rosenbrock" and w.params()["steps"] == 1000
+    w.controls.lr_sliders["adam"].setValue(lr_to_tick(0.02))  # the old hint: not enough
+    assert not ex.met(w.quantities())
+    w.controls.lr_sliders["adam"].setValue(lr_to_tick(0.3))
+    assert ex.met(w.quantities())
+    beat = next(b for b in w.lesson.beats if b.name.en == "Rosenbrock")
+    w.set_params(beat.params)
+    assert ex.met(w.quantities())  # the teacher's beat shows Adam winning
+
+
+# --- the saddle ----------------------------------------------------------------------------------------
+def test_the_saddle_is_not_called_stable_and_the_loss_is_measured_from_the_start(qtbot, explorer):
+    w = explorer
+    w.controls.surface.setCurrentIndex(4)
+    status = w.controls.status.text()
+    assert "saddle" in status and "no learning rate" in status and "stable" not in status
+    assert math.isnan(w.quantities()["lr_max"])
+    assert w.loss.getPlotItem().getAxis("left").labelText == "f − f(x₀)"
+    f0 = float(w._surface.f(w.params()["x0"], w.params()["y0"]))
+    for k, (_o, path) in enumerate(w._shown()):
+        x, y = w.loss.curves[k].getData()
+        expected = symlog(path.f - f0, w.loss.linthresh)
+        np.testing.assert_allclose(y, expected[x.astype(int)])
+        assert x[0] == 0 and y[0] == 0  # every curve starts at f(x₀)
+    (_, _), (lo, hi) = w.loss.getPlotItem().vb.viewRange()
+    low = min(symlog(p.f - f0, w.loss.linthresh).min() for _, p in w._shown())
+    assert lo <= low and hi >= 0  # all of it shows (f fell by up to 1e9 here: no 1e12 floor)
+    w.controls.surface.setCurrentIndex(0)
+    assert w.loss.getPlotItem().getAxis("left").labelText == "f − f*"
+
+
+def test_diverged_curves_do_not_squash_the_loss_plot(qtbot, explorer):
+    w = explorer
+    w.set_params({"surface": 1.0, "x0": -1.2, "y0": 1.0, "lr_sgd": 0.05, "steps": 1000.0, "step": 1000.0})
+    assert w._race.paths["sgd"].diverged
+    (_, _), (lo, hi) = w.loss.getPlotItem().vb.viewRange()
+    f_ref = w._f_ref()
+    ok = [np.log10(np.maximum(p.f - f_ref, 1e-16)) for _, p in w._shown() if not p.diverged]
+    bad = np.log10(w._race.paths["sgd"].f - f_ref)
+    assert lo <= min(u.min() for u in ok) and hi >= max(u.max() for u in ok)
+    assert bad.max() > hi + 3  # the diverged GD curve runs off the top (it reaches ~1e15)
+    assert hi - lo < 16
+
+
+# --- hover ---------------------------------------------------------------------------------------------
+def test_hover_is_exact_on_long_paths_and_fast(qtbot, explorer):
+    w = explorer
+    w.set_params({"steps": 1000.0, "step": 1000.0, "lr_adam": 0.01})
+    vb = w.contour.getPlotItem().vb
+    adam = w._race.paths["adam"]
+    k = 333
+    scene = vb.mapViewToScene(QPointF(*adam.xy[k]))
+    text, _ = w.contour.hover_text(scene)
+    assert text.startswith(f"Adam · step {k}\n"), text  # was step 334: every 2nd point of 1001
+    assert f"{adam.f[k]:.6g}" in text
+    times = []
+    for _ in range(15):
+        t0 = time.perf_counter()
+        w.contour.hover_text(scene)
+        times.append(time.perf_counter() - t0)
+    assert sorted(times)[7] < 0.004  # was ~14 ms: 6 × 400 points mapped one by one
+
+
+def test_hover_box_hides_when_what_it_showed_changes(qtbot, explorer):
+    w = explorer
+    vb = w.contour.getPlotItem().vb
+    w.contour._on_mouse_moved(vb.mapViewToScene(QPointF(*w._race.paths["sgd"].xy[3])))
+    assert w.contour.hover.isVisible()
+    w.controls.lr_sliders["sgd"].setValue(w.controls.lr_sliders["sgd"].value() + 20)
+    assert not w.contour.hover.isVisible()
+    w.contour._on_mouse_moved(vb.mapViewToScene(QPointF(*w._race.paths["sgd"].xy[3])))
+    assert w.contour.hover.isVisible()
+    w.controls.surface.setCurrentIndex(2)
+    assert not w.contour.hover.isVisible()
+
+
+# --- surfaces bring their learning rates -----------------------------------------------------------
+def test_switching_surface_brings_its_lrs_unless_the_learner_changed_them(qtbot, explorer):
+    w = explorer
+    w.controls.surface.setCurrentIndex(1)
+    assert {k: w.params()[k] for k in surface_lrs(1)} == surface_lrs(1)
+    assert not any(p.diverged for p in w._race.paths.values())  # the quadratic's lrs: GD gone in 3 steps
+    w.controls.lr_sliders["rmsprop"].setValue(lr_to_tick(0.01))  # the learner's own choice …
+    w.controls.surface.setCurrentIndex(2)
+    assert w.params()["lr_rmsprop"] == pytest.approx(0.01)  # … is kept
+    assert w.params()["lr_sgd"] == surface_lrs(1)["lr_sgd"]
+
+
+def test_nesterov_momentum_cannot_reach_zero(qtbot, explorer):
+    s = explorer.controls.hyper_sliders["nesterov_momentum"]
+    s.setValue(s.minimum())
+    assert explorer.params()["nesterov_momentum"] == pytest.approx(0.001)
+    assert "torch" in s.toolTip()
+
+
+# --- look ----------------------------------------------------------------------------------------------
+def test_dark_theme_explain_dots_show_which_is_selected(qtbot, explorer):
+    w = explorer
+    w.apply_theme(DARK)
+    buttons = w.controls.explain.buttons()
+    checked = [b for b in buttons if b.isChecked()]
+    assert len(checked) == 1
+
+    def centre(b):
+        opt = QStyleOptionButton()
+        opt.initFrom(b)
+        rect = b.style().subElementRect(QStyle.SubElement.SE_RadioButtonIndicator, opt, b)
+        return b.grab().toImage().pixelColor(rect.center())
+
+    def dist(c, hex_):
+        o = QColor(hex_)
+        return abs(c.red() - o.red()) + abs(c.green() - o.green()) + abs(c.blue() - o.blue())
+
+    for b in buttons:
+        c = centre(b)
+        if b.isChecked():
+            assert dist(c, DARK.accent) < 60, c.name()
+        else:
+            assert dist(c, DARK.background) < 60, c.name()  # was a white dot: "selected" look
+
+
+def test_minima_are_drawn_above_the_path_heads(qtbot, explorer):
+    w = explorer
+    w.controls.surface.setCurrentIndex(5)
+    assert len(w.contour.minima.data) == 6
+    assert w.contour.minima.zValue() > w.contour.heads.zValue()
+    assert w.contour.minima.opts["brush"].color().alpha() < 128  # hollow enough to see a head inside

@@ -41,10 +41,11 @@ SCRIPT = textwrap.dedent(
         report["size"] = [img1.width(), img1.height()]
         lines = [l for l in v.lines if l.visible()]
         report["lines"] = len(lines)
-        z = v.map.pz(w._race.paths["adam"].f)
-        pos = lines[-1].pos
-        report["lifted"] = bool(np.allclose(pos[:, 2], z[: len(pos)] + 0.04))
-        report["x_ok"] = bool(np.allclose(pos[:, 0], v.map.px(w._race.paths["adam"].xy[: len(pos), 0])))
+        adam = w._race.paths["adam"]
+        z = v.map.pz(adam.f)
+        pos = lines[-1].pos  # wholly inside the box: one strip through the path's points
+        report["lifted"] = bool(len(pos) == len(adam.xy) and np.allclose(pos[:, 2], z + 0.04))
+        report["x_ok"] = bool(len(pos) == len(adam.xy) and np.allclose(pos[:, 0], v.map.px(adam.xy[:, 0])))
         colors = {img1.pixelColor(x, y).name() for x in range(0, img1.width(), 25) for y in range(0, img1.height(), 25)}
         report["colors1"] = len(colors)
         w.set_params({"lr_adam": 0.5})
@@ -57,6 +58,17 @@ SCRIPT = textwrap.dedent(
         w.apply_theme(DARK)
         img3 = v.grabFramebuffer()
         report["dark_corner"] = img3.pixelColor(2, 2).name()
+        # Rosenbrock with the quadratic's lrs: GD and momentum shoot off to 1e6 within a few steps
+        w.set_params({"surface": 1.0, "x0": -1.2, "y0": 1.0, "lr_sgd": 0.05, "lr_momentum": 0.02})
+        for _ in range(5):
+            app.processEvents()
+        gd = w._race.paths["sgd"]
+        report["gd_diverged"] = bool(gd.diverged and np.abs(gd.xy).max() > 100)
+        shown = [l.pos for l in v.lines if l.visible()]
+        report["inside_box"] = bool(all(np.abs(p[:, :2]).max() <= 5.0 + 1e-9 for p in shown))
+        report["gd_starts_at_start"] = bool(np.allclose(v.lines[0].pos[0, :2], [v.map.px(-1.2), v.map.py(1.0)]))
+        report["gd_as_segments"] = v.lines[0].mode == "lines" and len(v.lines[0].pos) % 2 == 0
+        report["gd_ends_on_box_edge"] = bool(np.isclose(np.abs(v.lines[0].pos[-1, :2]).max(), 5.0))
         if len(sys.argv) > 1:
             img1.save(sys.argv[1] + "_light.png"); img3.save(sys.argv[1] + "_dark.png")
     print(json.dumps(report))
@@ -80,3 +92,6 @@ def test_3d_view_draws_the_surface_and_lifted_paths(tmp_path):
     assert report["moved"]
     assert report["rotated_differs"]
     assert report["dark_corner"].upper() == "#15181D"
+    # a diverged path is clipped to the plotted box (it used to shoot a line far outside it)
+    assert report["gd_diverged"] and report["inside_box"]
+    assert report["gd_starts_at_start"] and report["gd_ends_on_box_edge"] and report["gd_as_segments"]

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import math
+import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.models import descent as d
+from app.models.expr import FUNCTIONS, ParseError
 from app.models.surfaces import SURFACE_NAMES, TYPED, surface, typed_surface
 
 DATA = Path(__file__).resolve().parent / "data" / "optimizer_reference.npz"
@@ -182,7 +186,8 @@ def test_typed_surface_finds_its_minima():
 
 def test_saddle_point_is_analysed_as_indefinite():
     q = d.analysis(surface(4))
-    assert (q["L"], q["mu"], q["lr_max"]) == (2.0, -2.0, 1.0)
+    assert (q["L"], q["mu"]) == (2.0, -2.0)
+    assert math.isnan(q["lr_max"])  # no minimum: no learning rate makes GD converge
     assert math.isinf(q["cond_hessian"])
     assert surface(4).minima == ()
 
@@ -233,3 +238,113 @@ def test_the_closed_form_quadratic_equals_what_sympy_derives(cond, angle):
         p_slow = d.run(sympy_surf, o, hs[o], (-4.0, 3.0), 200)
         np.testing.assert_allclose(p_fast.xy, p_slow.xy, rtol=1e-9, atol=1e-12)
         assert p_fast.diverged_at == p_slow.diverged_at
+
+
+# --- typed formulas that parse but used to crash, constant and flat surfaces ---------------------------
+def test_typed_saddle_is_analysed_there_and_has_no_stability_limit():
+    surf = surface(TYPED, typed="x^2 - y^2")
+    assert surf.minima == () and surf.critical == pytest.approx((0.0, 0.0), abs=1e-12)
+    q = d.analysis(surf)
+    assert (q["L"], q["mu"]) == (2.0, -2.0) and math.isnan(q["lr_max"])
+
+
+@pytest.mark.parametrize("text", ["abs(x) + y^2", "x^(1/3) + y^2", "sqrt(x^2 + y^2)", "abs(x*y) + x^2/10"])
+def test_kinks_and_domain_edges_run_without_errors_or_warnings(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        surf = surface(TYPED, typed=text)
+        r = d.race({"surface": TYPED, "x0": -4.0, "y0": 3.0, "steps": 300}, text)
+    for p in r.paths.values():
+        assert np.all(np.isfinite(p.xy)) and np.all(np.isfinite(p.f))
+    assert set(d.QUANTITIES) <= set(r.quantities())
+    if text.startswith("abs(x)"):  # the kink at 0 is a minimum (f rises all round it)
+        assert surf.minima == ((0.0, 0.0),) and d.analysis(surf)["lr_max"] == pytest.approx(1.0)
+
+
+def test_a_formula_real_nowhere_in_the_box_is_refused():
+    with pytest.raises(ParseError, match="not a real number anywhere"):
+        surface(TYPED, typed="log(-x^2 - 1)")
+
+
+@pytest.mark.parametrize("text", ["1", "0", "7.5", "y^2", "(x - y)^2", "sin(x - y)^2 + 1"])
+def test_constant_and_flat_valleys_get_no_stars_and_are_fast(text):
+    from app.models.expr import parse
+    from app.models.surfaces import compile_surface, find_minima
+
+    expr = parse(text)
+    compile_surface(expr)  # sympy's compile is not what this times
+    start = time.perf_counter()
+    minima = find_minima(expr, (-5.0, 5.0), (-5.0, 5.0))
+    assert time.perf_counter() - start < 0.1  # was 4.6 s for "1" (3600 Newton runs)
+    assert minima == ()  # a whole line (or plane) of minima: no point is the minimum
+    surf = surface(TYPED, typed=text)
+    assert surf.critical is None and math.isnan(d.analysis(surf)["lr_max"])
+
+
+def test_isolated_minima_are_found_even_with_a_zero_hessian():
+    surf = surface(TYPED, typed="x^4 + y^4")
+    assert len(surf.minima) == 1 and surf.minima[0] == pytest.approx((0.0, 0.0), abs=1e-6)
+    surf = surface(TYPED, typed="(x^2 - 4)^2 + (y - 1)^2")
+    assert sorted(surf.minima) == [pytest.approx((-2.0, 1.0), abs=1e-9), pytest.approx((2.0, 1.0), abs=1e-9)]
+
+
+def test_the_six_hump_camel_marks_all_six_minima():
+    surf = surface(5)
+    assert len(surf.minima) == 6
+    f = [float(surf.f(*m)) for m in surf.minima]
+    assert f[0] == pytest.approx(-1.0316284534898774) and f[1] == pytest.approx(f[0])
+    assert sorted(f) == f
+    for m in surf.minima:
+        H = surf.hessian_at(*m)
+        assert np.all(np.linalg.eigvalsh(H) > 0)
+
+
+def test_lr_ratio_to_the_stability_limit():
+    assert d.race({}).quantities()["lr_sgd_ratio"] == pytest.approx(0.25)  # 0.05 / (2/10)
+    assert d.race({"lr_sgd": 0.19}).quantities()["lr_sgd_ratio"] == pytest.approx(0.95)
+    assert math.isnan(d.race({"surface": 4}).quantities()["lr_sgd_ratio"])  # a saddle has no limit
+    assert "lr_sgd_ratio" in d.QUANTITIES
+
+
+def test_nesterov_needs_a_momentum_like_torch():
+    assert d.PARAMS["nesterov_momentum"].clamp(0.0) > 0
+    assert d.hypers({"nesterov_momentum": d.PARAMS["nesterov_momentum"].clamp(0.0)})["nesterov"].momentum > 0
+
+
+@pytest.mark.parametrize("index", range(len(SURFACE_NAMES)))
+def test_each_surface_has_learning_rates_that_do_not_diverge(index):
+    from app.models.descent_params import surface_lrs
+
+    surf = surface(index)
+    r = d.race({"surface": index, "x0": surf.start[0], "y0": surf.start[1], **surface_lrs(index)})
+    assert not [o for o, p in r.paths.items() if p.diverged]
+    assert surface_lrs(0) == {k: d.PARAMS[k].default for k in surface_lrs(0)}
+
+
+_LEAVES = st.sampled_from(["x", "y", "0", "1", "2", "0.5", "3", "pi", "e", "(-1)", "(-2)", "1e-3", "(1/3)"])
+
+
+def _grow(children):
+    binary = st.tuples(children, st.sampled_from("+-*/^"), children).map(lambda t: f"({t[0]}{t[1]}{t[2]})")
+    call = st.tuples(st.sampled_from(sorted(FUNCTIONS)), children).map(lambda t: f"{t[0]}({t[1]})")
+    return st.one_of(binary, call, children.map(lambda c: f"-{c}"))
+
+
+#: small random formulas from the parser's grammar (shared with the explorer's fuzz test)
+FORMULAS = st.recursive(_LEAVES, _grow, max_leaves=6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(FORMULAS)
+def test_any_formula_of_the_grammar_is_a_surface_or_a_parse_error(text):
+    """Fuzz: typing any formula either gives a surface every optimiser runs on (no exception,
+    no warning: they are errors in this suite) or a ParseError with a message."""
+    try:
+        surf = surface(TYPED, typed=text)
+    except ParseError as exc:
+        assert str(exc)
+        return
+    r = d.race({"surface": TYPED, "x0": surf.start[0], "y0": surf.start[1], "steps": 50}, text)
+    r.quantities()
+    for p in r.paths.values():
+        assert np.all(np.isfinite(p.xy)) and len(p.xy) == len(p.f) == len(p.grad_norm)

@@ -57,6 +57,34 @@ def test_rejects_with_a_clear_message(text, message, pos):
     assert f"position {pos}" in str(info.value)
 
 
+@pytest.mark.parametrize(("text", "message", "pos"), [
+    ("sqrt(-1)", "I is not a real number", 0),
+    ("x^2 + sqrt(-1)", "I is not a real number", 6),
+    ("log(-1)*x", "I*pi is not a real number", 0),
+    ("asin(2) + y", "asin(2) is not a real number", 0),
+    ("(-8)^(1/3) + x", "is not a real number", 4),
+    ("0^(-1)", "undefined", 1),
+    ("x + log(0)", "undefined", 4),
+    ("tan(pi/2)*x", "undefined", 0),
+    ("(-2)^x", "must be positive", 4),
+    ("0^y + x", "must be positive", 1),
+])
+def test_constants_must_be_real_and_finite(text, message, pos):
+    """f(x, y) is a real surface: complex or undefined constants are refused where they appear."""
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert message in str(info.value)
+    assert info.value.pos == pos
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2^x", 2**X), ("e^y", sp.exp(Y)), ("(1/2)^x", sp.Rational(1, 2) ** X), ("(-2)^2*x", 4 * X),
+    ("sqrt(4) + x", 2 + X), ("0^0 + y", 1 + Y),
+])
+def test_real_constants_and_positive_bases_still_parse(text, expected):
+    assert sp.simplify(parse(text) - expected) == 0
+
+
 @pytest.mark.parametrize("text", ["9^9^9", "9**9**9", "10^10^10*x", "(2^1000)^1000", "1e200*1e200", "2^(x*0+1e9)"])
 def test_huge_powers_fail_fast(text):
     start = time.perf_counter()

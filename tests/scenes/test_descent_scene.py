@@ -86,3 +86,28 @@ def test_typed_surface_from_params(tmp_path, monkeypatch):
     assert race.surface.name == "typed"
     assert model.analysis(race.surface)["lr_max"] == pytest.approx(0.25)
     assert "Racing down: Your surface" in texts
+
+
+def test_the_clip_shows_the_selected_optimisers_rule(tmp_path, monkeypatch):
+    shown = []
+    real = clip.math_tex
+    monkeypatch.setattr(clip, "math_tex", lambda tex, **kw: shown.append(tex) or real(tex, **kw))
+    _construct(tmp_path, monkeypatch, {"optimizer": 5.0})
+    assert shown == [clip.RULES["adam"]]  # was always the SGD rule
+
+
+def test_the_saddle_clip_says_there_is_no_minimum(tmp_path, monkeypatch):
+    written = []  # every Text made, including the limit line that fades out before the end
+    real = clip.Text
+    monkeypatch.setattr(clip, "Text", lambda text, **kw: written.append(text) or real(text, **kw))
+    _, race, _, _, _ = _construct(tmp_path, monkeypatch, {"surface": 4.0, "x0": -2.5, "y0": 0.1})
+    assert race.surface.name == "saddle"
+    assert "No minimum: a saddle" in written  # the branch that never ran: lr_max was 1 here
+    assert not any(t.startswith("GD stable") for t in written)
+
+
+def test_an_empty_path_does_not_crash_the_clip(tmp_path, monkeypatch):
+    params = {"surface": -1.0, "x0": -3.0, "y0": 1.0, **encode_text("sqrt(x) + y^2")}
+    _, race, _, _, texts = _construct(tmp_path, monkeypatch, params)
+    assert all(len(p.xy) == 0 for p in race.paths.values())  # f is undefined at x0 < 0
+    assert "Gradient descent: f is undefined at the start" in texts
