@@ -61,6 +61,14 @@ class Over(sp.Expr):
         return rf"\frac{{{printer._print(self.args[0])}}}{{{printer._print(self.args[1])}}}"
 
 
+class Jacobian(sp.Expr):
+    """``∂p/∂x``: the Jacobian matrix of the vector p with respect to the vector x (display only)."""
+
+    def _latex(self, printer) -> str:
+        f, x = (printer._print(arg) for arg in self.args)
+        return rf"\frac{{\partial {f}}}{{\partial {x}}}"
+
+
 class Dots(sp.Expr):
     def _latex(self, printer) -> str:
         return r"\ldots"
@@ -153,8 +161,8 @@ def _symbolic() -> tuple[Step, ...]:
              "e^c cancels. With c = −max x every exponent is ≤ 0 (no overflow) and one term is 1: why the "
              "stable softmax subtracts the max.",
              tuple(sp.simplify(shifted - p))),
-        Step("The softmax Jacobian: diag(p) − ppᵀ", sp.Derivative(softmax(*x), x[0], evaluate=False), jac_form,
-             "∂p_i/∂x_j = p_i(δ_ij − p_j). Rows sum to 0 (the shift invariance); when one p ≈ 1 it is all ≈ 0: "
+        Step("The softmax Jacobian: diag(p) − ppᵀ", Jacobian(sp.Symbol("p"), sp.Symbol("x")), jac_form,
+             "p = softmax(x); the entry (i, j) of ∂p/∂x is ∂p_i/∂x_j = p_i(δ_ij − p_j). Rows sum to 0 (the shift invariance); when one p ≈ 1 it is all ≈ 0: "
              "a saturated softmax barely learns.",
              tuple(sp.simplify(jac_of_p - J_in_x)) + tuple(sp.simplify(sum(jac_form.row(i)).subs(
                  ps[-1], 1 - sum(ps[:-1]))) for i in range(n))),
@@ -321,8 +329,7 @@ def _jacobian_step(r: _Row) -> Step:
                if max(r.w) > 0.99 else "raising one score raises its weight and lowers the others."))
     shown = sp.ImmutableMatrix([[_f(v, 3) for v in line] for line in form])
     residuals = [form[a][b] - float(jac[a][b]) for a in range(len(keys)) for b in range(len(keys))]
-    return Step(f"Your row: Jacobian on keys {names}",
-                sp.Derivative(sp.Function("p")(sym), sym, evaluate=False), shown, note, _res(residuals),
+    return Step(f"Your row: Jacobian on keys {names}", Jacobian(sp.Symbol("p"), sym), shown, note, _res(residuals),
                 rel="≈", live=True)
 
 
@@ -333,7 +340,7 @@ def _output_step(params, r: _Row) -> Step:
     sums = [math.fsum(r.w[j] * vals[j][a] for j in range(r.n)) for a in range(dims)]
     terms = [Times(_f(r.w[j], 3), sp.ImmutableMatrix([[_f(v, 3) for v in vals[j]]]))
              for j in r.shown if r.w[j] > 0]
-    if len(r.shown) < r.n:
+    if any(r.w[j] > 0 for j in set(range(r.n)) - set(r.shown)):  # "…" only when hidden terms count
         terms.append(Dots())
     lhs = Plus(*terms) if len(terms) > 1 else (terms[0] if terms else sp.Integer(0))
     more = int(params.get("d_k", dims)) - dims

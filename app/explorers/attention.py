@@ -10,26 +10,27 @@ worker thread; typing is debounced.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
+from app.explorers import attention_text as words
 from app.explorers.attention_axes import token_label
-from app.explorers.attention_controls import ControlBar, QKVEditor
+from app.explorers.attention_controls import ControlBar, QKVEditor, toggle_style
 from app.explorers.attention_heatmap import HeatmapView
-from app.explorers.attention_panels import RowView, SideColumn
+from app.explorers.attention_panels import HeadStrip, RowView, SideColumn
 from app.explorers.base import Explorer
 from app.models import attention as model
-from app.widgets.theme import Theme
+from app.widgets.theme import LIGHT, Theme
 
 #: typing settles this long before the sentence is re-tokenised
 TEXT_DEBOUNCE_MS = 150
-HINT = "Click a row to pick the query · Shift+click a column to mask that key · scroll to zoom · ↑/↓ query · [/] stage"
 _CONFIG_KEYS = ("d_k", "heads", "temperature", "causal", "positional", "scaled", "seed", "preset")
-
-
-def _q(text: str) -> str:
-    return f"“{text}”"
+#: sizes in units of the theme's font size (em): the heatmap's smallest width and height, the side
+#: column's smallest width; narrower than WIDE_EM, the side column goes below the heatmap
+HEAT_MIN_EM = (18, 14)
+SIDE_MIN_EM = 16
+WIDE_EM = 35
 
 
 class AttentionExplorer(Explorer):
@@ -42,7 +43,7 @@ class AttentionExplorer(Explorer):
         self._query = int(p["query"])
         self._editing = 0  # which matrix the editor shows: 0 Q, 1 K, 2 V
         self._labels: list[str] = []
-        self.message = ""
+        self._hover: tuple[int, int] | None = None  # the heatmap cell under the pointer
         self._build()
         self._text_timer = QTimer(self, singleShot=True, interval=TEXT_DEBOUNCE_MS)
         self._text_timer.timeout.connect(self._on_text_settled)
@@ -72,25 +73,44 @@ class AttentionExplorer(Explorer):
         self.editor.matrix_chosen.connect(self._on_matrix_chosen)
         self.editor.reset_requested.connect(self._on_reset_edits)
         right = SideColumn(self.row_view, self.editor)
-        self.side, self.side_buttons, self.strip = right.stack, right.buttons, right.strip
+        self.side_column, self.side, self.side_buttons = right, right.stack, right.buttons
+        self.strip = HeadStrip()  # under the heatmap: it picks the head the heatmap shows
         self.strip.head_clicked.connect(self._on_head)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.heatmap, 1)
+        column.addWidget(self.strip)
         self.split = QSplitter(Qt.Orientation.Horizontal)
-        self.split.addWidget(self.heatmap)
+        self.split.addWidget(left)
         self.split.addWidget(right)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
         self.split.setChildrenCollapsible(False)
-        self.status = QLabel(HINT)
+        # below its smallest size the body scrolls: panels are never squashed into each other
+        self.body = QScrollArea()
+        self.body.setWidget(self.split)
+        self.body.setWidgetResizable(True)
+        self.body.setFrameShape(QFrame.Shape.NoFrame)
+        self.notice = QLabel()  # why a preset cannot work with these sizes (hidden when it can)
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.status = QLabel()
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # a long hover line may be cut at the right edge, but never widens the explorer
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # two lines, each cut at the right edge if it must be, never widening the explorer
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._status_lines: tuple[str, str] = words.HINT
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addWidget(self.controls)
-        layout.addWidget(self.split, 1)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.status)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._em = LIGHT.font_px
+        self._layout_key = None
 
     # --- explorer contract --------------------------------------------------------------------
     def params(self) -> dict[str, float]:
@@ -228,47 +248,42 @@ class AttentionExplorer(Explorer):
         m = self.model
         self._labels = [token_label(t, i) for i, t in enumerate(m.tokens)]
         self.controls.set_state(m.config, self._stage, m.n, m.truncated)
+        shape = self.heatmap.plot.matrix_shape
         self._draw_stage()
+        if self.heatmap.plot.matrix_shape != shape:  # another matrix: the old cell is not under the pointer
+            self._hover = None
+            self._set_status(*words.HINT)
         if m.n:
             self.strip.set_heads(m.weights, m.mean_weights, self._head)
         self.strip.setVisible(m.n > 0)
         self._draw_row()
         self._draw_editor()
+        self._draw_notice()
+        if self._hover is not None:  # the numbers under the pointer changed
+            self._on_hover(*self._hover)
 
     def _draw_stage(self) -> None:
         m, n, st = self.model, self.model.n, self._stage
         h = max(self._head, 0)
+        self.heatmap.set_title(words.stage_title(m, st, self._head))
         if n == 0:
             self.heatmap.set_matrix(np.zeros((0, 0)), [], [])
-            self.heatmap.set_title("Type a sentence to see its attention")
             return
         c, labels = m.config, self._labels
-        head = f"head {h + 1}"
-        if self._head < 0 and st != 4:
-            head += ", the average is of weights only"
-        # T by name, not value: the title then stays put while the temperature is dragged
-        div = f"(√{c.d_k} · T)" if c.scaled else "T"
         if st == 0:
             d = c.d_k
             gap = np.full((n, 1), np.nan)
             data = np.hstack([m.qkv[0, h], gap, m.qkv[1, h], gap, m.qkv[2, h]])
             names = [[token_label(x, a) for a in range(d)] for x in "qkv"]
             self.heatmap.set_matrix(data, labels, names[0] + [""] + names[1] + [""] + names[2], kind="signed")
-            title = f"Q | K | V ({head}): a row per token, d<sub>k</sub> = {d} columns each"
         elif st in (1, 2, 3):
             data = {1: m.scores[h], 2: m.scaled[h], 3: np.where(m.allowed, m.scaled[h], np.nan)}[st]
             self.heatmap.set_matrix(data, labels, labels, kind="signed", masked=st == 3)
-            title = {1: f"S = QK<sup>T</sup> ({head})", 2: f"S / {div} ({head})",
-                     3: f"S / {div} + M ({head}); hatched: −∞"}[st]
         elif st == 4:
             self.heatmap.set_matrix(m.head_weights(self._head), labels, labels, kind="weights")
-            who = "average of the heads" if self._head < 0 else head
-            title = f"A = softmax(S / {div} + M) ({who}); rows sum to 1"
         else:
             self.heatmap.set_matrix(m.head_output(h), labels, [token_label("o", a) for a in range(c.d_k)],
                                     kind="signed")
-            title = f"O = A·V ({head}): one output row per query"
-        self.heatmap.set_title(title)
         self.heatmap.set_selected_row(self._query)
 
     def _draw_row(self) -> None:
@@ -278,11 +293,15 @@ class AttentionExplorer(Explorer):
             return
         i, h = self._query, max(self._head, 0)
         w = m.head_weights(self._head)[i]
-        who = "the average of heads" if self._head < 0 else f"head {h + 1}"
-        title = f"Query {i} {_q(m.tokens[i])} attends to … ({who})"
-        sum_title = f"o = Σ p<sub>j</sub>·v<sub>j</sub> (head {h + 1})"
+        title, sum_title = words.row_titles(m, i, self._head)
         weights = m.weights[h, i]
         self.row_view.set_row(w, ~m.allowed[i], self._labels, title, m.qkv[2, h], weights @ m.qkv[2, h], sum_title)
+
+    def _draw_notice(self) -> None:
+        text = self.model.notice
+        if text != self.notice.text():
+            self.notice.setText(text)
+            self.notice.setVisible(bool(text))
 
     def _draw_editor(self) -> None:
         m, h = self.model, max(self._head, 0)
@@ -298,40 +317,66 @@ class AttentionExplorer(Explorer):
         self.editor.set_matrix(self._editing, m.qkv[self._editing, h] if ok else np.zeros((0, 0)),
                                self._labels, edited, h, ok, message)
 
-    # --- hover -------------------------------------------------------------------------------
+    # --- hover and status -----------------------------------------------------------------------
     @Slot(int, int)
     def _on_hover(self, i: int, j: int) -> None:
-        m = self.model
-        if i < 0 or m.n == 0:
-            self.status.setText(self.message or HINT)
+        m, (rows, cols) = self.model, self.heatmap.plot.matrix_shape
+        if not (0 <= i < rows and 0 <= j < cols):  # off the matrix (or a cell of the last one)
+            self._hover = None
+            self._set_status(*words.HINT)
             return
-        h, st, tok = max(self._head, 0), self._stage, m.tokens
-        if st == 0:
-            d = m.config.d_k
-            b, a = divmod(j, d + 1)
-            if a == d:
-                return
-            text = f"{'QKV'[b]}[{i}, {a}] = {m.qkv[b, h, i, a]:.10g}   (token {i} {_q(tok[i])}, head {h + 1})"
-        elif st == 5:
-            text = f"O[{i}, {j}] = {m.head_output(h)[i, j]:.10g}   (query {i} {_q(tok[i])}, head {h + 1})"
+        self._hover = (i, j)
+        if self._stage in (0, 5):
+            lines = words.entry_lines(m, self._stage, i, j, self._head)
+            if lines is not None:
+                self._set_status(*lines)
         else:
-            text = self._pair_text(i, j)
-        self.status.setText(text)
+            self._set_status(*words.pair_lines(m, i, j, self._head))
 
     @Slot(int)
     def _on_key_hover(self, j: int) -> None:
         if j < 0 or self.model.n == 0:
-            self.status.setText(self.message or HINT)
+            self._set_status(*words.HINT)
             return
-        self.status.setText(self._pair_text(self._query, j))
+        self._set_status(*words.pair_lines(self.model, self._query, j, self._head))
 
-    def _pair_text(self, i: int, j: int) -> str:
-        m, h = self.model, max(self._head, 0)
-        w = m.head_weights(self._head)[i, j]
-        masked = "" if m.allowed[i, j] else "   masked (−∞)"
-        avg = " (average of heads)" if self._head < 0 else ""
-        return (f"query {i} {_q(m.tokens[i])} → key {j} {_q(m.tokens[j])}:   weight {w:.10g}{avg}   "
-                f"score {m.scores[h, i, j]:.10g}   scaled {m.scaled[h, i, j]:.10g}{masked}")
+    def _set_status(self, first: str, second: str) -> None:
+        self._status_lines = (first, second)
+        fm, room = self.status.fontMetrics(), max(self.status.width() - 4, 40)
+        text = "\n".join(fm.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in (first, second))
+        if text != self.status.text():
+            self.status.setText(text)
+
+    def status_lines(self) -> tuple[str, str]:
+        """The two lines of the status (hover) text, uncut."""
+        return self._status_lines
+
+    # --- layout ------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802 — Qt override
+        super().resizeEvent(event)
+        self._reflow()
+        self._set_status(*self._status_lines)
+
+    def _reflow(self) -> None:
+        """Side column beside the heatmap when there is room, else below it (with its two plots
+        side by side); the smallest sizes follow the font, so the projector theme gets more room."""
+        em = self._em
+        wide = self.width() >= WIDE_EM * em
+        key = (em, wide)
+        if key == self._layout_key:
+            return
+        self._layout_key = key
+        self.heatmap.setMinimumSize(round(HEAT_MIN_EM[0] * em), round(HEAT_MIN_EM[1] * em))
+        self.side_column.setMinimumWidth(round(SIDE_MIN_EM * em) if wide else 0)
+        self.row_view.set_side_by_side(not wide)
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if orientation != self.split.orientation():
+            self.split.setOrientation(orientation)
+            total = max(self.width(), 1) if wide else max(self.body.height(), 1)
+            self.split.setSizes([round(total * 0.6), round(total * 0.4)])
+        # lay out now, not on the next pass of the event loop: the scroll area would otherwise show
+        # its scroll bar for a frame, measured against the old smallest sizes
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     # --- look --------------------------------------------------------------------------------
     def apply_theme(self, theme: Theme) -> None:
@@ -351,22 +396,19 @@ class AttentionExplorer(Explorer):
         self.setFont(font)  # inherited by every child: no style sheet on the whole explorer (it
         # would route every widget's painting through QStyleSheetStyle, ~5 ms per frame here)
         # style sheets only where the palette cannot do it, on the few widgets that need them
-        indicator = (f"QCheckBox {{ color: {theme.foreground}; }}"
-                     f"QCheckBox::indicator {{ width: {round(px * 0.85)}px; height: {round(px * 0.85)}px;"
-                     f" border: {max(1, px // 12)}px solid {theme.muted}; border-radius: 3px;"
-                     f" background: {theme.background}; }}"
-                     f"QCheckBox::indicator:checked {{ background: {theme.accent}; border-color: {theme.accent}; }}")
-        for box in self.controls.switches.values():
-            box.setStyleSheet(indicator)
-        stage = (f"QToolButton {{ padding: {px // 5}px {px // 2}px; }}"
-                 f"QToolButton:checked {{ background: {theme.accent}; color: {theme.background}; border-radius: 3px; }}")
-        for button in self.controls.stage_buttons.buttons() + self.side_buttons.buttons():
-            button.setStyleSheet(stage)
-        self.controls.temperature.setMinimumHeight(round(px * 1.6))
-        self.controls.fit_fonts()
+        self.controls.apply_theme(theme)
+        for button in self.side_buttons.buttons():
+            button.setStyleSheet(toggle_style(theme))
         self.status.setStyleSheet(f"color: {theme.muted};")
+        self.status.setFixedHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
+        self.notice.setStyleSheet(f"QLabel {{ color: {theme.foreground}; background: {theme.panel};"
+                                  f" border-left: {max(3, px // 4)}px solid {theme.series[1]}; padding: {px // 4}px; }}")
+        self.body.viewport().setAutoFillBackground(False)
         self.heatmap.apply_theme(theme)
         self.row_view.apply_theme(theme)
         self.strip.apply_theme(theme)
         self.editor.set_accent(theme.series[3])
+        self._em = px
+        self._reflow()
         self._redraw()
+        self._set_status(*self._status_lines)

@@ -1,15 +1,20 @@
 """Axes that label matrix rows and columns with tokens: one label per visible integer position,
 thinned (every 2nd, 5th, 10th …) so labels never overlap, and rotated 45° on a bottom axis when
 horizontal labels would not fit. Zooming in shows more labels (thinning follows the visible range).
+And plot titles that always fit: the longest version that fits, left-aligned, else cut with "…".
 """
 
 from __future__ import annotations
 
+import html
 import math
+import re
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtGui import QFont, QFontMetricsF, QTextDocument
+
+from app.models.attention import clusters
 
 #: labels longer than this many characters are shortened with an ellipsis
 MAX_CHARS = 12
@@ -18,9 +23,79 @@ _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def token_label(token: str, index: int | None = None) -> str:
-    """``cat₁``: the token (shortened if long) and its index as a subscript."""
-    text = token if len(token) <= MAX_CHARS else token[: MAX_CHARS - 1] + "…"
-    return text if index is None else f"{text}{str(index).translate(_SUB)}"
+    """``cat₁``: the token (shortened if long, never inside a character's cluster) and its index
+    as a subscript."""
+    if len(token) > MAX_CHARS:
+        parts = clusters(token)
+        if len(parts) > MAX_CHARS:
+            token = "".join(parts[: MAX_CHARS - 1]) + "…"
+    return token if index is None else f"{token}{str(index).translate(_SUB)}"
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+class FittedTitle:
+    """A plot's title across the whole plot, left-aligned, that always fits its width: the first of
+    ``versions`` (longest first) that fits, else the last one cut with "…". Re-fitted when the
+    plot is resized; setting the same versions again costs nothing (the temperature drag)."""
+
+    def __init__(self, plot: pg.PlotItem, span: int):
+        self.plot, self.label = plot, plot.titleLabel
+        plot.layout.removeItem(self.label)
+        plot.layout.addItem(self.label, 0, 0, 1, span)  # from the left axis to the right edge
+        self.label.setAttr("justify", "left")
+        self.label.updateMin = self._update_min  # pyqtgraph would make the plot as wide as the text
+        self.versions: tuple[str, ...] = ()
+        self.colour, self.px = "#000000", 12
+        self._key = None
+        self._shown = None  # (text, colour, px) on the label now
+        self._doc = QTextDocument()
+        plot.geometryChanged.connect(self.fit)
+
+    def set(self, versions, colour: str, px: int) -> None:
+        versions = (versions,) if isinstance(versions, str) else tuple(versions)
+        if (versions, colour, px) != (self.versions, self.colour, self.px):
+            self.versions, self.colour, self.px = versions, colour, px
+            self.fit()
+
+    def _html(self, text: str) -> str:
+        return f"<span style='color: {self.colour}; font-size: {self.px}px'>{text}</span>"
+
+    def _width(self, text: str) -> float:
+        self._doc.setDefaultFont(self.label.item.font())
+        self._doc.setHtml(self._html(text))
+        return self._doc.idealWidth()
+
+    def fit(self) -> None:
+        if not self.versions:
+            return
+        room = self.plot.size().width() - 6
+        key = (self.versions, self.colour, self.px, round(room))
+        if key == self._key:
+            return
+        self._key = key
+        text = next((v for v in self.versions if self._width(v) <= room), None)
+        if text is None:  # even the shortest is too long: cut its plain text
+            font = QFont(self.label.item.font())
+            font.setPixelSize(self.px)
+            plain = html.unescape(_TAG.sub("", self.versions[-1]))
+            text = html.escape(QFontMetricsF(font).elidedText(plain, Qt.TextElideMode.ElideRight, max(room - 8, 1)))
+        self.label.setVisible(True)
+        if (text, self.colour, self.px) != self._shown:
+            self._shown = (text, self.colour, self.px)
+            self.label.setText(text, color=self.colour, size=f"{self.px}px")
+        height = math.ceil(self.label.itemRect().height())
+        self.label.setMaximumHeight(height)
+        self.plot.layout.setRowFixedHeight(0, height)
+
+    def _update_min(self) -> None:
+        label, height = self.label, self.label.itemRect().height()
+        label.setMinimumWidth(0)
+        label.setMinimumHeight(height)
+        label._sizeHint = {Qt.SizeHint.MinimumSize: (0, height), Qt.SizeHint.PreferredSize: (0, height),
+                           Qt.SizeHint.MaximumSize: (-1, -1), Qt.SizeHint.MinimumDescent: (0, 0)}
+        label.updateGeometry()
 
 
 class TokenAxis(pg.AxisItem):
@@ -28,8 +103,9 @@ class TokenAxis(pg.AxisItem):
 
     ANGLE = 45.0
 
-    def __init__(self, orientation: str, **kwargs):
+    def __init__(self, orientation: str, rotate: bool = True, **kwargs):
         super().__init__(orientation, **kwargs)
+        self.rotate = rotate  # False: short labels (numbers) are thinned out instead of rotated
         self.enableAutoSIPrefix(False)
         self._labels: list[str] = []
         self._pinned: tuple[int, ...] = ()
@@ -109,7 +185,7 @@ class TokenAxis(pg.AxisItem):
         if n == 0 or maxVal <= minVal:
             return []
         per = size / (maxVal - minVal)  # pixels per token
-        rotated = self.orientation in ("top", "bottom") and per < self._spacing_needed(False)
+        rotated = self.rotate and self.orientation in ("top", "bottom") and per < self._spacing_needed(False)
         if rotated != self._rotated:  # the axis needs another height: refit after this paint
             self._rotated = rotated
             QTimer.singleShot(0, self, self._fit)

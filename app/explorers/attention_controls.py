@@ -50,11 +50,23 @@ def format_temperature(t: float) -> str:
 
 
 def parse_number(text: str) -> float:
-    """A number typed by a person: a real minus sign (−) and a decimal comma are accepted."""
-    value = float(text.strip().replace("−", "-").replace(",", "."))
-    if not math.isfinite(value):
-        raise ValueError(f"{text!r} is not a finite number")
+    """A number typed by a person, between −10⁶ and 10⁶ (model.MAX_ENTRY): a real minus sign (−)
+    and a decimal comma are accepted. The error says what was wrong, for the editor to show."""
+    try:
+        value = float(text.strip().replace("−", "-").replace(",", "."))
+    except ValueError:
+        raise ValueError(f"“{text}” is not a number; the entry is unchanged.") from None
+    if not math.isfinite(value) or abs(value) > model.MAX_ENTRY:
+        raise ValueError(f"“{text}” is too large: an entry must lie between −10⁶ and 10⁶ "
+                         "(larger scores would overflow). The entry is unchanged.")
     return value
+
+
+def toggle_style(theme) -> str:
+    """The style of a checkable tool button (a stage, a side page): filled when checked."""
+    px = theme.font_px
+    return (f"QToolButton {{ padding: {px // 5}px {px // 2}px; }}"
+            f"QToolButton:checked {{ background: {theme.accent}; color: {theme.background}; border-radius: 3px; }}")
 
 
 def _group(*widgets: QWidget) -> QWidget:
@@ -77,6 +89,7 @@ class FlowLayout(QLayout):
     def __init__(self, parent=None, spacing: int = 6):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
+        self._groups: dict[int, int] = {}  # first item → one past the last of a run kept on one line
         self.setSpacing(spacing)
         self.setContentsMargins(0, 0, 0, 0)
 
@@ -90,7 +103,14 @@ class FlowLayout(QLayout):
         return self._items[i] if 0 <= i < len(self._items) else None
 
     def takeAt(self, i: int):  # noqa: N802 — Qt override
-        return self._items.pop(i) if 0 <= i < len(self._items) else None
+        if not 0 <= i < len(self._items):
+            return None
+        self._groups.clear()
+        return self._items.pop(i)
+
+    def keep_together(self, first: int, end: int) -> None:
+        """Items first … end − 1 start a new line rather than break (when they fit on one line)."""
+        self._groups[first] = end
 
     def expandingDirections(self):  # noqa: N802 — Qt override
         return Qt.Orientation(0)
@@ -116,9 +136,14 @@ class FlowLayout(QLayout):
         gap = self.spacing()
         lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
         x = rect.x()
-        for item in self._items:
+        for i, item in enumerate(self._items):
             hint = item.sizeHint()
-            if x + hint.width() > rect.right() + 1 and lines[-1]:
+            need = hint.width()
+            if i in self._groups:  # a run kept together: all of it must fit on this line
+                run = [it.sizeHint().width() for it in self._items[i:self._groups[i]]]
+                if sum(run) + gap * (len(run) - 1) <= rect.width():
+                    need = sum(run) + gap * (len(run) - 1)
+            if x + need > rect.right() + 1 and lines[-1]:
                 lines.append([])
                 x = rect.x()
             lines[-1].append((item, hint))
@@ -195,6 +220,7 @@ class ControlBar(QWidget):
         for box in self.switches.values():
             flow.addWidget(box)
         flow.addWidget(_group(QLabel("T"), self.temperature, self.temperature_label))
+        first = flow.count()
         flow.addWidget(self.prev_stage)
         for i, name in enumerate(model.STAGES):
             b = QToolButton()
@@ -204,6 +230,7 @@ class ControlBar(QWidget):
             self.stage_buttons.addButton(b, i)
             flow.addWidget(b)
         flow.addWidget(self.next_stage)
+        flow.keep_together(first, flow.count())  # the stage stepper wraps as a whole when it can
         self.stage_buttons.idClicked.connect(self.stage_changed)
         self.flow = flow
         col = QVBoxLayout(self)
@@ -225,6 +252,21 @@ class ControlBar(QWidget):
         box.setAccessibleName(name)
         box.valueChanged.connect(signal)
         return box
+
+    def apply_theme(self, theme) -> None:
+        """Style sheets on the few widgets the palette cannot style (the explorer sets the palette)."""
+        px = theme.font_px
+        indicator = (f"QCheckBox {{ color: {theme.foreground}; }}"
+                     f"QCheckBox::indicator {{ width: {round(px * 0.85)}px; height: {round(px * 0.85)}px;"
+                     f" border: {max(1, px // 12)}px solid {theme.muted}; border-radius: 3px;"
+                     f" background: {theme.background}; }}"
+                     f"QCheckBox::indicator:checked {{ background: {theme.accent}; border-color: {theme.accent}; }}")
+        for box in self.switches.values():
+            box.setStyleSheet(indicator)
+        for button in self.stage_buttons.buttons():
+            button.setStyleSheet(toggle_style(theme))
+        self.temperature.setMinimumHeight(round(px * 1.6))
+        self.fit_fonts()
 
     def fit_fonts(self) -> None:
         """Sizes that follow the font: a fixed width for the temperature's value (so a drag never
@@ -346,8 +388,8 @@ class QKVEditor(QWidget):
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         try:
             value = parse_number(item.text())
-        except ValueError:
-            self._error = f"“{item.text()}” is not a number; the entry is unchanged."
+        except ValueError as error:
+            self._error = str(error)
             self.entry_edited.emit(self._which, item.row(), item.column(), float("nan"))
             return
         self.entry_edited.emit(self._which, item.row(), item.column(), value)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
-from app.explorers.attention_axes import TokenAxis
+from app.explorers.attention_axes import FittedTitle, TokenAxis
 from app.widgets.theme import LIGHT, Theme, text_px
 
 #: sequential map for weights in [0, 1]; colour-blind-safe diverging map for signed numbers
@@ -44,23 +44,6 @@ def fmt(v: float) -> str:
     a = abs(v)
     text = f"{v:.2f}" if a < 99.995 else (f"{v:.0f}" if a < 9999.5 else f"{v:.0e}".replace("e+0", "e+"))
     return ("0.00" if text == "-0.00" else text).replace("-", "−")
-
-
-def shrinkable_title(plot: pg.PlotItem) -> None:
-    """Let a plot be narrower than its title (the title is cut instead): pyqtgraph resets the
-    title's minimum width to the text's width on every resize."""
-    label = plot.titleLabel
-
-    def update_min():
-        bounds = label.itemRect()
-        label.setMinimumWidth(0)
-        label.setMinimumHeight(bounds.height())
-        label._sizeHint = {Qt.SizeHint.MinimumSize: (0, bounds.height()),
-                           Qt.SizeHint.PreferredSize: (bounds.width(), bounds.height()),
-                           Qt.SizeHint.MaximumSize: (-1, -1), Qt.SizeHint.MinimumDescent: (0, 0)}
-        label.updateGeometry()
-
-    label.updateMin = update_min
 
 
 class FastImage(pg.ImageItem):
@@ -136,14 +119,14 @@ class MatrixPlot(pg.PlotItem):
     """A matrix as an image with token axes, cell numbers, a selected row, a hover cursor and
     (optionally) a colour bar. Several can share one GraphicsLayoutWidget (one view to paint)."""
 
-    def __init__(self, colorbar: bool = True):
-        self.left, self.bottom = TokenAxis("left"), TokenAxis("bottom")
+    def __init__(self, colorbar: bool = True, rotate_columns: bool = True):
+        self.left, self.bottom = TokenAxis("left"), TokenAxis("bottom", rotate=rotate_columns)
         super().__init__(axisItems={"left": self.left, "bottom": self.bottom})
         self.theme = LIGHT
         self.setMenuEnabled(False)
         self.hideButtons()
         self.invertY(True)
-        shrinkable_title(self)
+        self.title = FittedTitle(self, span=4)  # left axis, matrix, right axis, colour bar
         self.vb = self.getViewBox()
         self.hatch = QGraphicsRectItem()  # NaN cells are transparent: masked cells show this hatching
         self.hatch.setPen(QPen(Qt.PenStyle.NoPen))
@@ -232,11 +215,15 @@ class MatrixPlot(pg.PlotItem):
         self.numbers.set_data(data if numbers else np.zeros((0, 0)), kind, levels)
         self._refresh_hover()
 
-    def set_title(self, html: str, force: bool = False) -> None:
-        if html == self._title and not force:
-            return  # re-laying out the same HTML costs ~1 ms per frame
-        self._title = html
-        self.setTitle(html, color=self.theme.foreground, size=f"{self.theme.font_px}px")
+    def set_title(self, versions) -> None:
+        """A title (HTML), or several versions of it, longest first: the longest that fits is shown."""
+        self._title = versions
+        self.title.set(versions, self.theme.foreground, self.theme.font_px)
+
+    @property
+    def matrix_shape(self) -> tuple[int, int]:
+        """Rows and columns of the matrix shown ((0, 0) when empty)."""
+        return self._shape
 
     def set_selected_row(self, i: int | None) -> None:
         rows, cols = self._shape
@@ -304,7 +291,7 @@ class MatrixPlot(pg.PlotItem):
             ax.setWidth(round(QFontMetricsF(font).horizontalAdvance("−0.00") + 12))
             self.bar.layout.setColumnFixedWidth(1, max(12, theme.font_px))
         if self._title:
-            self.set_title(self._title, force=True)
+            self.set_title(self._title)
 
 
 class HeatmapView(pg.GraphicsLayoutWidget):

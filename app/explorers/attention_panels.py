@@ -2,7 +2,10 @@
 
 - HeadStrip: small multiples of every head's weights and their average; click one to show it.
 - RowView: the selected query's weights as bars over the keys, and its output as the weighted
-  sum of value vectors (one row p_j·v_j per key, the sum below).
+  sum of value vectors (one row p_j·v_j per key, the sum below), as many rows as fit.
+- SideColumn: the "Query row" and "Edit Q, K, V" pages.
+
+Sizes are in units of the theme's font size (em), so a projector theme gets room in proportion.
 """
 
 from __future__ import annotations
@@ -22,14 +25,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.explorers.attention_axes import TokenAxis
-from app.explorers.attention_heatmap import FastImage, MatrixPlot, colormap, shrinkable_title
+from app.explorers.attention_axes import FittedTitle, TokenAxis
+from app.explorers.attention_heatmap import FastImage, MatrixPlot, colormap
 from app.widgets.theme import LIGHT, Theme, text_px
 
 #: a small multiple is drawn from at most this many cells a side (more would not show at its size)
 TILE_PX = 64
+#: the heads' tiles are this tall, and their labels below get this much room (in font sizes)
+TILE_EM, LABEL_EM = 3.6, 1.7
 #: the weighted-sum view lists at most this many terms (the largest weights; the rest in one row)
 SUM_ROWS = 10
+#: the smallest heights, in units of the theme's font size, of the bar chart and the weighted sum
+BARS_MIN_EM = 9.5
+SUM_MIN_EM = 8.5
+#: the smallest width of each of the two plots when they are side by side
+PLOT_MIN_EM = 12
 
 
 class HeadStrip(pg.GraphicsLayoutWidget):
@@ -97,11 +107,13 @@ class HeadStrip(pg.GraphicsLayoutWidget):
         for t, head in enumerate(tiles):
             text = ("avg" if short else "average") if head < 0 else (f"h{head + 1}" if short else f"head {head + 1}")
             label = pg.TextItem(text, anchor=(0.5, 0.0))
-            label.setPos(t * (n + gap) + n / 2 - 0.5, n - 0.5 + max(0.15 * n, 0.15))
+            label.setPos(t * (n + gap) + n / 2 - 0.5, n - 0.5 + 0.04 * n)
             self.vb.addItem(label)
             self.labels.append(label)
         self._style_labels()
-        self.vb.setRange(xRange=(-0.5, max(width, 1) - 0.5), yRange=(-0.5, max(n, 1) * 1.45 - 0.5), padding=0.02)
+        # below the tiles, room for a label in pixels: the tiles are TILE_EM tall, the label LABEL_EM
+        below = max(n, 1) * (LABEL_EM / TILE_EM)
+        self.vb.setRange(xRange=(-0.5, max(width, 1) - 0.5), yRange=(-0.5, max(n, 1) - 0.5 + below), padding=0)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 — Qt override: labels may need to shorten
         super().resizeEvent(event)
@@ -142,12 +154,13 @@ class HeadStrip(pg.GraphicsLayoutWidget):
         pen.setCosmetic(True)
         self.frame.setPen(pen)
         self._style_labels()
-        self.setFixedHeight(round(theme.font_px * 5.5))
+        self.setFixedHeight(round(theme.font_px * (TILE_EM + LABEL_EM)) + 4)
 
 
 class RowView(pg.GraphicsLayoutWidget):
     """The selected query row: weights over keys (bars) and o = Σ p_j·v_j (a small matrix), two
-    plots in one view (each view has its own fixed cost per frame)."""
+    plots in one view (each view has its own fixed cost per frame): one above the other, or side
+    by side (``set_side_by_side``) when the view is wide and short."""
 
     hovered_key = Signal(int)  # −1 when the pointer leaves the bars
 
@@ -159,9 +172,12 @@ class RowView(pg.GraphicsLayoutWidget):
         self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        shrinkable_title(self.plot)
+        self.title = FittedTitle(self.plot, span=3)
         self.plot.setMouseEnabled(x=True, y=False)
-        self.plot.showGrid(y=True, alpha=0.25)
+        # 0 and 1 sit at the plot's edges; _fit_ticks keeps the labels apart, so draw them all (an
+        # axis grid would clip the labels to the plot's height: the grid lines are drawn apart)
+        self.plot.getAxis("left").setStyle(hideOverlappingLabels=False, textFillLimits=[(0, 2.0)])
+        self.grid: list[pg.InfiniteLine] = []
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.75)
         self.masked = pg.ScatterPlotItem(symbol="x", size=9)
         self.plot.addItem(self.bars)
@@ -169,21 +185,49 @@ class RowView(pg.GraphicsLayoutWidget):
         self.plot.setYRange(0, 1.08, padding=0)
         self.plot.setLimits(yMin=0, yMax=1.08)
         self.plot.disableAutoRange()  # new bar heights must not re-range the axes (and redraw them)
-        self.sum_view = MatrixPlot(colorbar=False)
+        self.sum_view = MatrixPlot(colorbar=False, rotate_columns=False)  # columns 0 … d_k − 1
         self.addItem(self.sum_view, row=1, col=0)
-        self.ci.layout.setRowStretchFactor(0, 1)
-        self.ci.layout.setRowStretchFactor(1, 1)
+        self.side_by_side = False
         self._n = -1
         self._hover = -1
         self._title = ""
+        self._row = None  # the last set_row arguments: the sum is redrawn when its room changes
+        self._sum_rows = SUM_ROWS
+        self._yticks = None
         for item in (self.axis, self.plot.getAxis("left"), self.plot.titleLabel):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.plot.vb.sigResized.connect(self._fit_ticks)
+        self.sum_view.vb.sigResized.connect(self._fit_sum)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.apply_theme(LIGHT)
 
-    def set_row(self, weights: np.ndarray, masked: np.ndarray, labels: list[str], title: str,
-                values: np.ndarray, output: np.ndarray, sum_title: str) -> None:
-        """weights, masked: (n,); values (n, d) are v_j; output (d,) = Σ weights_j·v_j."""
+    def set_side_by_side(self, on: bool) -> None:
+        """Bars left of the weighted sum (a wide, short view) or above it."""
+        if on == self.side_by_side:
+            return
+        self.side_by_side = on
+        self.ci.removeItem(self.sum_view)
+        self.ci.addItem(self.sum_view, row=0 if on else 1, col=1 if on else 0)
+        self._min_size()
+
+    def _min_size(self) -> None:
+        em, on, grid = self.theme.font_px, self.side_by_side, self.ci.layout
+        grid.setRowStretchFactor(0, 1)
+        grid.setRowStretchFactor(1, 0 if on else 1)
+        grid.setColumnStretchFactor(0, 1)
+        grid.setColumnStretchFactor(1, 1 if on else 0)
+        self.plot.setMinimumHeight(BARS_MIN_EM * em)
+        self.sum_view.setMinimumHeight((BARS_MIN_EM if on else SUM_MIN_EM) * em)
+        for item in (self.plot, self.sum_view):
+            item.setMinimumWidth(PLOT_MIN_EM * em if on else 0)
+        self.setMinimumSize(round(2 * PLOT_MIN_EM * em) if on else 0,
+                            round((BARS_MIN_EM if on else BARS_MIN_EM + SUM_MIN_EM) * em) + 8)
+
+    def set_row(self, weights: np.ndarray, masked: np.ndarray, labels: list[str], title,
+                values: np.ndarray, output: np.ndarray, sum_title) -> None:
+        """weights, masked: (n,); values (n, d) are v_j; output (d,) = Σ weights_j·v_j. The titles
+        are HTML or tuples of versions, longest first."""
+        self._row = (weights, labels, values, output)
         n = len(weights)
         x = np.arange(n, dtype=float)
         self.bars.setOpts(x=x, height=weights, width=0.75)
@@ -194,13 +238,18 @@ class RowView(pg.GraphicsLayoutWidget):
             self._n = n
             self.plot.setLimits(xMin=-0.6, xMax=max(n, 1) - 0.4)
             self.plot.setXRange(-0.6, max(n, 1) - 0.4, padding=0)
-        if title != self._title:
-            self._title = title
-            self.plot.setTitle(title, color=self.theme.foreground, size=f"{self.theme.font_px}px")
+        self._title = title
+        self.title.set(title, self.theme.foreground, self.theme.font_px)
+        self._draw_sum()
+        self.sum_view.set_title(sum_title)
+
+    def _draw_sum(self) -> None:
+        weights, labels, values, output = self._row
+        n, rows_max = len(weights), self._sum_rows
         d = values.shape[1] if values.ndim == 2 else 0
         terms, row_labels = weights[:, None] * values, list(labels)
-        if n > SUM_ROWS:  # the largest contributions, in key order, and the rest summed in one row
-            keep = np.sort(np.argsort(-weights, kind="stable")[:SUM_ROWS - 1])
+        if n > rows_max:  # the largest contributions, in key order, and the rest summed in one row
+            keep = np.sort(np.argsort(-weights, kind="stable")[:rows_max - 1])
             rest = np.setdiff1d(np.arange(n), keep)
             terms = np.vstack([terms[keep], terms[rest].sum(axis=0, keepdims=True)])
             row_labels = [labels[j] for j in keep] + [f"{len(rest)} others"]
@@ -208,10 +257,39 @@ class RowView(pg.GraphicsLayoutWidget):
         finite = rows[np.isfinite(rows)]
         top = float(np.max(np.abs(finite))) if finite.size else 1.0
         row_labels = row_labels + ["", "o = Σ"] if n else []
-        pins = ((len(row_labels) - 1,) + ((len(row_labels) - 3,) if n > SUM_ROWS else ())) if n else ()
+        pins = ((len(row_labels) - 1,) + ((len(row_labels) - 3,) if n > rows_max else ())) if n else ()
         self.sum_view.set_matrix(rows, row_labels, [str(a) for a in range(d)], kind="signed",
                                  levels=(-top, top) if top > 0 else (-1.0, 1.0), pinned_rows=pins)
-        self.sum_view.set_title(sum_title)
+
+    def _line_px(self) -> float:
+        font = QFont()
+        font.setPixelSize(text_px(self.theme, offset=-2))
+        return QFontMetricsF(font).height()
+
+    def _fit_sum(self) -> None:
+        """As many term rows as fit a label each (plus the blank row and o = Σ): labels never overlap."""
+        fit = int(self.sum_view.vb.height() / self._line_px()) - 2
+        rows = int(np.clip(fit, 2, SUM_ROWS))
+        if rows != self._sum_rows:
+            self._sum_rows = rows
+            if self._row is not None:
+                self._draw_sum()
+
+    def _fit_ticks(self) -> None:
+        """Fewer weight ticks on a short plot, so their labels never overlap."""
+        room = self.plot.vb.height() / (1.3 * self._line_px())  # labels at least 1.3 lines apart
+        step = next((s for s in (0.2, 0.25, 0.5, 1.0) if 1.0 / s <= room), 1.0)
+        if step != self._yticks:
+            self._yticks = step
+            ticks = [(float(v), f"{v:g}") for v in np.arange(0.0, 1.0 + 1e-9, step)]
+            self.plot.getAxis("left").setTicks([ticks, []])
+            for line in self.grid:
+                self.plot.removeItem(line)
+            pen = pg.mkPen(self.theme.grid, width=1)
+            self.grid = [pg.InfiniteLine(v, angle=0, pen=pen) for v, _ in ticks[1:]]
+            for line in self.grid:
+                line.setZValue(-1)
+                self.plot.addItem(line)
 
     def _on_mouse_moved(self, pos) -> None:
         j = -1
@@ -238,12 +316,16 @@ class RowView(pg.GraphicsLayoutWidget):
         self.masked.setSize(round(theme.font_px * 0.7))
         self.sum_view.apply_theme(theme)
         if self._title:
-            self.plot.setTitle(self._title, color=theme.foreground, size=f"{theme.font_px}px")
+            self.title.set(self._title, theme.foreground, theme.font_px)
+        self._min_size()
+        self._yticks = None
+        self._fit_ticks()
+        self._fit_sum()
 
 
 class SideColumn(QWidget):
-    """Beside the heatmap: "Query row" / "Edit Q, K, V" pages under two toggle buttons (a
-    QTabWidget's frame alone would cost ~0.8 ms a frame), and the heads' small multiples below."""
+    """Beside (or below) the heatmap: "Query row" / "Edit Q, K, V" pages under two toggle buttons
+    (a QTabWidget's frame alone would cost ~0.8 ms a frame)."""
 
     def __init__(self, *pages: QWidget, names=("Query row", "Edit Q, K, V")):
         super().__init__()
@@ -262,10 +344,8 @@ class SideColumn(QWidget):
         switcher.addStretch(1)
         self.buttons.idClicked.connect(self.stack.setCurrentIndex)
         self.stack.currentChanged.connect(lambda i: self.buttons.button(i).setChecked(True))
-        self.strip = HeadStrip()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
         column.addLayout(switcher)
         column.addWidget(self.stack, 1)
-        column.addWidget(self.strip)

@@ -9,7 +9,8 @@ Pipeline (shapes for n tokens, h heads, d_k dimensions per head, d_model = h·d_
 at T = 1 the weights are exactly PyTorch's ``softmax(QKᵀ/√d_k + mask)`` and the output is
 ``torch.nn.functional.scaled_dot_product_attention(Q, K, V, is_causal=causal, scale=scale)``.
 
-Tokens, toy embeddings, positional encoding and the weight presets are in attention_embed.
+Tokens, toy embeddings, positional encoding and the weight presets are in attention_embed; the
+PyTorch-semantics functions (softmax, masks, SDPA) in attention_sdpa.
 """
 
 from __future__ import annotations
@@ -23,75 +24,34 @@ from app.models.attention_embed import (  # noqa: F401  (re-exported: the model'
     MAX_TOKENS,
     PE_BASE,
     PRESETS,
+    clusters,
     count_tokens,
     embed,
     positional_encoding,
+    preset_problem,
     projections,
+    shape_qk,
     token_dims,
     token_seed,
     tokenize,
+)
+from app.models.attention_sdpa import (  # noqa: F401  (re-exported: PyTorch's functions)
+    additive_mask,
+    attention_weights,
+    causal_mask,
+    scaled_dot_product_attention,
+    softmax,
 )
 from app.models.params import ParamSpec
 
 DEFAULT_SENTENCE = "The cat sat on the mat because it was tired."
 #: hand-editing Q, K, V entries is offered for sentences up to this many tokens
 MAX_EDIT_TOKENS = 6
+#: a hand-edited entry must lie in [−MAX_ENTRY, MAX_ENTRY]: scores stay finite (≤ d_k·10¹²)
+MAX_ENTRY = 1e6
 STAGES = ("Q, K, V", "QKᵀ", "÷ √d_k", "+ mask", "softmax", "· V")
 #: how many coordinates of the value and output vectors the derivation's live step shows
 ROW_DIMS = 3
-
-
-# --- attention (PyTorch semantics) -------------------------------------------------------------
-def softmax(x, axis: int = -1) -> np.ndarray:
-    """Stable softmax: subtract each row's max before exp (the result is unchanged, nothing
-    overflows). A row that is entirely −∞ (fully masked) gives zeros, not NaN — as PyTorch's
-    scaled_dot_product_attention does."""
-    x = np.asarray(x, dtype=float)
-    top = np.max(x, axis=axis, keepdims=True) if x.size else np.zeros(x.shape)
-    top = np.where(np.isneginf(top), 0.0, top)  # fully masked row: exp(−∞ − 0) = 0
-    e = np.exp(x - top)
-    total = np.sum(e, axis=axis, keepdims=True)
-    return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
-
-
-def causal_mask(n_query: int, n_key: int | None = None) -> np.ndarray:
-    """Boolean (L, S), True where attention is allowed: key j ≤ query i (PyTorch's is_causal,
-    top-left aligned)."""
-    return np.tril(np.ones((n_query, n_query if n_key is None else n_key), dtype=bool))
-
-
-def additive_mask(allowed: np.ndarray) -> np.ndarray:
-    """0 where allowed, −∞ where masked."""
-    return np.where(allowed, 0.0, -np.inf)
-
-
-def _logits(query, key, attn_mask, is_causal, scale):
-    q, k = np.asarray(query, dtype=float), np.asarray(key, dtype=float)
-    if is_causal and attn_mask is not None:
-        raise ValueError("give either attn_mask or is_causal, not both (as PyTorch)")
-    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
-    logits = (q @ np.swapaxes(k, -1, -2)) * scale
-    if is_causal:
-        attn_mask = causal_mask(q.shape[-2], k.shape[-2])
-    if attn_mask is not None:
-        m = np.asarray(attn_mask)
-        logits = logits + (additive_mask(m) if m.dtype == bool else m)
-    return logits
-
-
-def attention_weights(query, key, attn_mask=None, is_causal: bool = False, scale: float | None = None):
-    """softmax(Q Kᵀ·scale + mask) over the last axis, shape (..., L, S).
-
-    attn_mask: boolean (True = may attend, PyTorch's convention) or additive float, broadcastable
-    to (..., L, S). scale defaults to 1/√E (E = last dimension of Q)."""
-    return softmax(_logits(query, key, attn_mask, is_causal, scale))
-
-
-def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal: bool = False,
-                                 scale: float | None = None) -> np.ndarray:
-    """The output softmax(QKᵀ·scale + mask)·V, shape (..., L, Ev), with the arguments and semantics
-    of torch.nn.functional.scaled_dot_product_attention (no dropout); fully masked rows give 0."""
-    return attention_weights(query, key, attn_mask, is_causal, scale) @ np.asarray(value, dtype=float)
 
 
 # --- the explorer's model ----------------------------------------------------------------------
@@ -190,8 +150,8 @@ class AttentionModel:
     def set_entry(self, which: int, head: int, i: int, a: int, value: float) -> None:
         """Hand-edit one entry of Q (which = 0), K (1) or V (2) of a head."""
         value = float(value)
-        if not math.isfinite(value):
-            raise ValueError(f"an entry must be a finite number, got {value}")
+        if not math.isfinite(value) or abs(value) > MAX_ENTRY:
+            raise ValueError(f"an entry must be a number between −10⁶ and 10⁶, got {value:g}")
         c = self.config
         if not (0 <= which < 3 and 0 <= head < c.heads and 0 <= i < self.n and 0 <= a < c.d_k):
             raise IndexError(f"no entry ({'QKV'[which % 3]}, head {head}, row {i}, column {a})")
@@ -208,6 +168,12 @@ class AttentionModel:
         if 0 <= j < self.n:
             self.key_mask = self.key_mask ^ {j}
             self._drop("allowed", "logits", "weights", "output", "mean")
+
+    @property
+    def notice(self) -> str:
+        """Why the chosen preset cannot show its pattern with the current sizes, or ""."""
+        c = self.config
+        return preset_problem(c.preset, c.d_k, c.heads, c.positional)
 
     def _invalidate_qkv(self) -> None:
         self._drop("qkv", "scores", "logits", "weights", "output", "mean")
@@ -248,6 +214,7 @@ class AttentionModel:
             # one (n, d)·(d, 3·h·d_k) product: a single BLAS call (stacked matmul or einsum are ~10× slower)
             flat = self.X @ self.W.transpose(2, 0, 1, 3).reshape(c.d_model, 3 * c.heads * c.d_k)
             out = np.ascontiguousarray(flat.reshape(self.n, 3, c.heads, c.d_k).transpose(1, 2, 0, 3))
+            shape_qk(out, c.preset, c.positional)  # presets 2, 3: position code, QK-norm
             for (which, h, i, a), v in self.edits.items():
                 out[which, h, i, a] = v
             return out

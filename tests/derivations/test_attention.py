@@ -170,3 +170,25 @@ def test_every_step_typesets_with_ziamath():
     for step in steps:
         svg = ziamath.Latex(step.latex(), size=20, color="#1B1F24").svg()
         assert "<path" in svg and "<symbol" not in svg, step.latex()
+
+
+def test_the_jacobian_step_shows_the_whole_jacobian_on_the_left():
+    step = next(s for s in deriv.symbolic_steps() if "Jacobian" in s.title)
+    assert step.latex().startswith(r"\frac{\partial p}{\partial x} = ")  # ∂p/∂x, not one column of it
+    assert step.rhs.shape == (deriv.N_SMALL, deriv.N_SMALL)
+    x = sp.symbols(f"x_1:{deriv.N_SMALL + 1}", real=True)
+    p = deriv._softmax_vec(x)
+    ps = sp.symbols(f"p_1:{deriv.N_SMALL + 1}", real=True)
+    claimed = step.rhs.subs(dict(zip(ps, p, strict=True)))
+    assert all(is_zero(sp.simplify(r)) for r in p.jacobian(sp.Matrix(x)) - claimed)  # ∂p/∂x = diag(p) − ppᵀ
+    live = next(s for s in deriv.live_steps(_params()) if "Jacobian" in s.title)
+    assert live.latex().startswith(r"\frac{\partial p}{\partial \ell} \approx ")
+
+
+def test_the_output_step_ends_with_dots_only_when_hidden_terms_count():
+    words = " ".join(f"w{i}" for i in range(40))
+    wide = deriv.live_steps(_params(text=words, query=20))[-1]
+    assert r"\ldots" in wide.latex()  # 35 keys with weight > 0 are not shown
+    early = deriv.live_steps(_params(text=words, query=2, causal=True))[-1]  # keys 0–2 only: all shown
+    assert r"\ldots" not in early.latex() and early.latex().count(r"\,") == 3
+    assert _max_residual(early) < 1e-12

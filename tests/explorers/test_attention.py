@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QApplication
 
 from app.derivations import attention as deriv
 from app.explorers.attention import AttentionExplorer
+from app.explorers.attention_text import num
 from app.lessons import LESSONS_DIR, load_lesson
 from app.models import attention as model
+from app.shell.beats import projector_theme
 from app.widgets.theme import DARK, LIGHT, PROJECTOR
 
 SIZE = (960, 720)
@@ -105,6 +107,15 @@ def test_chinese_is_one_token_per_character(qtbot, explorer):
     assert arr.std() > 20  # something was drawn (CJK fonts are installed on the CI image)
 
 
+def test_emoji_and_combining_marks_stay_whole_in_the_labels(qtbot, explorer):
+    type_sentence(qtbot, explorer, "नमस्ते दुनिया 👨\u200d👩\u200d👧 ❤️ 3.14 अन्तर्राष्ट्रीयकरणस्य")
+    assert explorer.model.tokens[:5] == ["नमस्ते", "दुनिया", "👨\u200d👩\u200d👧", "❤️", "3.14"]
+    labels = explorer.heatmap.left.labels
+    assert labels[2] == "👨\u200d👩\u200d👧₂" and labels[4] == "3.14₄"
+    long = labels[5]  # 22 code points, 14 clusters: shortened between clusters, not inside one
+    assert long.endswith("…₅") and model.clusters(long[:-2]) == model.clusters(explorer.model.tokens[5])[:11]
+
+
 def test_empty_and_one_token(qtbot, explorer):
     explorer.set_sentence("")
     p = explorer.params()
@@ -184,12 +195,35 @@ def test_clicking_a_row_selects_the_query_and_hover_shows_exact_numbers(qtbot, e
     qtbot.mouseMove(view.viewport(), view.cell_center(4, 1))
     qtbot.waitUntil(lambda: "key 1" in explorer.status.text(), timeout=2000)
     m = explorer.model
-    text = explorer.status.text()
-    assert "query 4 “the” → key 1 “cat”" in text
-    assert f"weight {m.weights[0, 4, 1]:.10g}" in text and f"score {m.scores[0, 4, 1]:.10g}" in text
-    assert f"scaled {m.scaled[0, 4, 1]:.10g}" in text
+    first, second = explorer.status.text().split("\n")  # what is drawn: two lines, neither cut
+    assert "query 4 “the” → key 1 “cat”" in first and "head 1" in first
+    assert second == (f"weight {num(m.weights[0, 4, 1])}   ·   score {num(m.scores[0, 4, 1])}   ·   "
+                      f"scaled {num(m.scaled[0, 4, 1])}")
+    assert "−" in second and "-" not in second  # the scores here are negative: a real minus sign
+    slider = explorer.controls.temperature  # the numbers under the pointer follow a drag
+    slider.setValue(slider.value() + 50)
+    assert f"weight {num(m.weights[0, 4, 1])}" in explorer.status.text()
+    for width in (960, 640):  # the scaled score is not lost on a narrower explorer
+        explorer.resize(width, 720)
+        QApplication.processEvents()
+        assert "scaled " in explorer.status.text() and "…" not in explorer.status.text().split("\n")[1]
+    explorer.controls.stage_buttons.button(0).click()  # another matrix: that cell is gone, so is its text
+    assert explorer.status.text().startswith("Click a row")
     qtbot.keyClick(explorer, Qt.Key.Key_Down)
     assert explorer.params()["query"] == 3
+
+
+def test_hover_in_the_average_view_says_which_head_the_scores_are_of(qtbot, explorer):
+    explorer.set_params({"heads": 4, "head": -1})
+    qtbot.mouseMove(explorer.heatmap.viewport(), explorer.heatmap.cell_center(2, 3))
+    qtbot.waitUntil(lambda: "key 3" in explorer.status.text(), timeout=2000)
+    m = explorer.model
+    first, second = explorer.status.text().split("\n")
+    assert "mean of 4 heads" in first and "scores: head 1" in first
+    assert second.startswith(f"mean weight {num(m.mean_weights[2, 3])}")
+    assert f"head 1: score {num(m.scores[0, 2, 3])}" in second and f"scaled {num(m.scaled[0, 2, 3])}" in second
+    explorer.heatmap.hovered.emit(-1, -1)  # the pointer left the matrix
+    assert explorer.status.text().startswith("Click a row")
 
 
 def test_shift_click_masks_a_key_and_a_fully_masked_row_is_zero(qtbot, explorer):
@@ -247,12 +281,19 @@ def test_hand_editing_q_makes_token_3_attend_to_token_1(qtbot, explorer, lesson)
     assert not explorer.model.edits
 
 
-def test_a_typo_in_the_table_changes_nothing(qtbot, explorer):
+def test_a_typo_or_a_huge_number_in_the_table_changes_nothing(qtbot, explorer):
     explorer.set_sentence("a b c")
     before = explorer.model.qkv.copy()
     explorer.editor.table.item(0, 0).setText("abc")
     assert "not a number" in explorer.editor.message.text()
     np.testing.assert_array_equal(explorer.model.qkv, before)
+    for huge in ("1e200", "−1e200", "1000001", "inf"):
+        explorer.editor.table.item(1, 0).setText(huge)
+        assert "between −10⁶ and 10⁶" in explorer.editor.message.text(), huge
+        np.testing.assert_array_equal(explorer.model.qkv, before)
+        assert not explorer.model.edits
+    explorer.editor.table.item(1, 0).setText("−1000000")  # the limit itself is fine
+    assert explorer.model.qkv[0, 0, 1, 0] == -1e6 and np.isfinite(shown(explorer)).all()
 
 
 def test_editing_needs_a_short_sentence(explorer):
@@ -312,6 +353,82 @@ def test_export(explorer):
     assert cols[:3] == ["head", "query", "key"] and len(rows) == 121
     assert rows[1][2] == 1 and rows[1][-1] == pytest.approx(explorer.model.weights[0, 0, 1])
     assert explorer.plot_item() is explorer.heatmap.ci
+
+
+# --- presets that cannot work ------------------------------------------------------------------
+def test_a_preset_that_cannot_work_says_why(qtbot, explorer):
+    assert not explorer.notice.isVisible()
+    explorer.set_params({"preset": 2, "d_k": 1})
+    assert explorer.notice.isVisible() and "d_k ≥ 2" in explorer.notice.text()
+    assert np.ptp(shown(explorer)) == 0  # what the learner sees: every key the same
+    explorer.controls.d_k.setValue(2)
+    assert not explorer.notice.isVisible()
+    w = shown(explorer)
+    assert np.all(w[np.arange(1, 11), np.arange(10)] > 0.9)  # now it attends to the previous token
+    explorer.switch = explorer.controls.switches["positional"]
+    explorer.switch.click()
+    assert explorer.notice.isVisible() and "positions" in explorer.notice.text()
+
+
+# --- layout: nothing cut, squashed or overlapping -------------------------------------------------
+def _fits(title) -> bool:
+    """A plot title is drawn whole inside its plot: one of its versions (not cut), left-aligned."""
+    label = title.label
+    drawn = label.mapRectToItem(title.plot, label.itemRect())
+    return drawn.left() >= -1 and drawn.right() <= title.plot.size().width() + 1
+
+
+@pytest.mark.parametrize("theme_name, size, words", [
+    ("projector720", (754, 604), 11), ("projector720", (760, 600), 36), ("projector1080", (1138, 922), 11),
+    ("light", (594, 682), 11), ("light", (960, 720), 40)])
+def test_panels_keep_readable_sizes(qtbot, explorer, theme_name, size, words):
+    theme = {"projector720": projector_theme(720), "projector1080": PROJECTOR, "light": LIGHT}[theme_name]
+    explorer.apply_theme(theme)
+    if words != 11:
+        explorer.set_sentence(" ".join(f"w{i}" for i in range(words)))
+    explorer.resize(*size)
+    QApplication.processEvents()
+    em, rv = theme.font_px, explorer.row_view
+    line = rv._line_px()
+    assert explorer.split.orientation() == Qt.Orientation.Horizontal
+    assert explorer.heatmap.vb.width() >= 6 * em and explorer.heatmap.vb.height() >= 6 * em
+    assert rv.plot.vb.height() >= 2 * line and rv.plot.vb.width() >= 8 * em  # the bars are a chart
+    ticks = rv.plot.getAxis("left")._tickLevels[0]
+    pitch = rv.plot.vb.height() / 1.08 * (ticks[1][0] - ticks[0][0])
+    assert len(ticks) >= 2 and pitch >= line  # weight labels do not overlap
+    rows = rv.sum_view._shape[0]
+    assert rows >= 4 and rv.sum_view.vb.height() / rows >= line * 0.99  # one label per row, no overlap
+    assert rv.sum_view.left.labels[-1] == "o = Σ"
+    for title in (explorer.heatmap.plot.title, rv.title, rv.sum_view.title):
+        assert _fits(title) and title.label.text in title.versions, title.label.text
+    assert explorer.body.verticalScrollBar().maximum() == 0  # everything is on screen
+    middle = {b.geometry().center().y() for b in [explorer.controls.prev_stage, explorer.controls.next_stage,
+                                                   *explorer.controls.stage_buttons.buttons()]}
+    assert max(middle) - min(middle) <= 1  # the stage stepper is on one line
+
+
+def test_the_heatmap_title_is_whole_and_left_aligned(explorer):
+    explorer.resize(594, 682)  # the explorer in a 1280×800 window
+    QApplication.processEvents()
+    title = explorer.heatmap.plot.title
+    assert title.label.text.startswith("A = softmax(S / (√8 · T) + M)") and _fits(title)
+    assert title.label.mapRectToItem(title.plot, title.label.itemRect()).left() < 10
+    explorer.resize(380, 682)  # so narrow that even the shortest version is cut: at its end
+    QApplication.processEvents()
+    assert _fits(title)
+
+
+def test_a_narrow_explorer_puts_the_side_column_below(qtbot, explorer):
+    explorer.resize(460, 900)
+    QApplication.processEvents()
+    assert explorer.split.orientation() == Qt.Orientation.Vertical and explorer.row_view.side_by_side
+    rv = explorer.row_view
+    bars, total = rv.plot.sceneBoundingRect(), rv.sum_view.sceneBoundingRect()
+    assert bars.right() <= total.left() + 1  # the bars and the weighted sum side by side
+    assert explorer.heatmap.mapTo(explorer, explorer.heatmap.rect().bottomLeft()).y() <= rv.mapTo(explorer, rv.rect().topLeft()).y()
+    explorer.resize(960, 720)
+    QApplication.processEvents()
+    assert explorer.split.orientation() == Qt.Orientation.Horizontal and not rv.side_by_side
 
 
 # --- look and speed ------------------------------------------------------------------------------

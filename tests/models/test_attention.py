@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from app.models import attention as model
+from app.models.attention_embed import SAME_WORD_LOGIT
 
 REFERENCE = Path(__file__).parent / "data" / "attention_reference.npz"
 TOL = 1e-12
@@ -236,9 +237,46 @@ def test_variance_of_scores_grows_with_d_k_but_scaled_scores_stay_near_one():
     ("cafe\u0301", ["café"]),  # decomposed é is normalised (NFC) into one word
     ("Привет, мир", ["Привет", ",", "мир"]),
     ("x→y 🙂", ["x", "→", "y", "🙂"]),
+    # combining marks and vowel signs stay with their letter (grapheme clusters, not code points)
+    ("नमस्ते दुनिया", ["नमस्ते", "दुनिया"]),
+    ("q\u0303 a\u0308\u0301", ["q\u0303", "\u00e4\u0301"]),
+    ("می\u200cخواهم", ["می\u200cخواهم"]),  # a zero-width non-joiner inside a Persian word
+    # emoji: variation selector, ZWJ family, flags, skin tone, keycap, subdivision tags
+    ("I ❤️ it", ["I", "❤️", "it"]),
+    ("👨\u200d👩\u200d👧!", ["👨\u200d👩\u200d👧", "!"]),
+    ("🇨🇳🇺🇸 🇯", ["🇨🇳", "🇺🇸", "🇯"]),
+    ("👍🏽👍", ["👍🏽", "👍"]),
+    ("1️⃣ #️⃣2", ["1️⃣", "#️⃣", "2"]),
+    ("🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f", ["🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"]),
+    # numbers keep their decimal point and thousands commas; a sentence's full stop does not stick
+    ("π ≈ 3.14, not 1,000.", ["π", "≈", "3.14", ",", "not", "1,000", "."]),
+    ("in 2024. Then 1, 2", ["in", "2024", ".", "Then", "1", ",", "2"]),
+    ("v1.2.3 and x.y", ["v1.2.3", "and", "x", ".", "y"]),
+    ("注意力 3.5 倍", ["注", "意", "力", "3.5", "倍"]),
+    (" \u200d \ufe0f", ["\ufe0f"]),  # a lone joiner is invisible and no token; a lone selector is kept
 ])
 def test_tokenize(text, tokens):
     assert model.tokenize(text) == tokens
+    assert model.count_tokens(text) == len(tokens)
+    assert all(not t.isspace() and t for t in tokens)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(categories=("L", "Mn", "Mc", "Me", "Nd", "P", "So", "Zs", "Cf")), max_size=40))
+def test_tokens_keep_marks_with_their_letter_and_drop_only_invisible_characters(text):
+    import unicodedata as ud
+
+    def invisible(c):
+        return c.isspace() or ud.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+    normal, at = ud.normalize("NFC", text), 0
+    for token in model.tokenize(text):  # the tokens are the text, in order, less invisible characters
+        start = normal.index(token, at)
+        assert all(invisible(c) for c in normal[at:start]), (token, text)
+        if ud.category(token[0]) in ("Mn", "Mc", "Me") and start > 0:  # a mark starts a token only
+            assert invisible(normal[start - 1]), (token, text)  # when nothing visible precedes it
+        at = start + len(token)
+    assert all(invisible(c) for c in normal[at:])
 
 
 def test_long_input_is_cut_and_counted():
@@ -280,12 +318,55 @@ def test_identity_preset_gives_q_k_v_equal_to_the_head_slices_of_x():
             np.testing.assert_array_equal(m.qkv[i, h], m.X[:, 4 * h:4 * h + 4])
 
 
-@pytest.mark.parametrize("d_k, heads", [(8, 2), (16, 1), (8, 4), (16, 8)])
-def test_previous_token_preset_attends_to_the_previous_token(d_k, heads):
-    for text in (model.DEFAULT_SENTENCE, " ".join(f"w{i}" for i in range(40))):
-        m = model.AttentionModel(text, model.Config(d_k=d_k, heads=heads, preset=2))
+@pytest.mark.parametrize("d_k, heads", [(2, 1), (2, 2), (3, 1), (4, 2), (8, 2), (16, 1), (8, 4), (64, 8)])
+@pytest.mark.parametrize("n", [2, 11, 40, 256])
+def test_previous_token_preset_attends_to_the_previous_token(d_k, heads, n):
+    text = model.DEFAULT_SENTENCE if n == 11 else " ".join(f"w{i}" for i in range(n))
+    for causal in (False, True):
+        m = model.AttentionModel(text, model.Config(d_k=d_k, heads=heads, preset=2, causal=causal))
+        assert m.n == n and m.notice == ""
+        prev = np.maximum(np.arange(n) - 1, 0)  # the first token: itself
+        w = m.weights[:, np.arange(n), prev]
+        assert w.min() >= 0.9, (w.min(), causal)
+        assert np.all(m.weights.argmax(axis=-1) == prev)
         assert m.quantities()["prev_weight"] > 0.9
-        assert np.all(m.weights[:, 1:].argmax(axis=-1) == np.arange(m.n - 1)), text
+
+
+def test_previous_token_preset_says_when_it_cannot_work():
+    m = model.AttentionModel(model.DEFAULT_SENTENCE, model.Config(d_k=1, heads=4, preset=2))
+    assert "d_k ≥ 2" in m.notice
+    assert np.ptp(m.weights) == 0  # nothing to go on: uniform, and the learner is told why
+    m.configure(d_k=2, positional=False)
+    assert "positions" in m.notice and np.ptp(m.weights) < 1e-12
+    m.configure(positional=True)
+    assert m.notice == "" and m.quantities()["prev_weight"] > 0.9
+    for preset in (0, 1):
+        assert model.AttentionModel("a b", model.Config(d_k=1, heads=1, preset=preset)).notice == ""
+
+
+def _same_word_cases():
+    rng = np.random.default_rng(7)
+    vocab = ["the", "The", "cat", "sat", "on", "mat", "it", "was", "tired", ".", "猫", "狗", "a", "dog", "ran"]
+    for d_k, heads in [(2, 2), (3, 1), (4, 1), (8, 2), (16, 4), (64, 8)]:
+        for _ in range(6):
+            yield d_k, heads, " ".join(rng.choice(vocab, size=int(rng.integers(2, 25))))
+
+
+@pytest.mark.parametrize("d_k, heads, text", list(_same_word_cases()))
+def test_same_word_preset_puts_the_largest_weight_on_the_same_word(d_k, heads, text):
+    for positional in (False, True):
+        m = model.AttentionModel(text, model.Config(d_k=d_k, heads=heads, preset=3, positional=positional))
+        assert m.notice == ""
+        words = [t.casefold() for t in m.tokens]
+        for h in range(heads):
+            for i in range(m.n):
+                row = m.weights[h, i]
+                same = np.array([w == words[i] for w in words])
+                assert row[same].max() == pytest.approx(row.max(), abs=1e-12)  # ties among copies are fine
+                if (~same).any():
+                    assert row[~same].max() < row[same].max() - 1e-9, (h, i, text)
+    if heads > 1 and len(set(words)) > 2:  # each head projects differently
+        assert all(not np.allclose(m.weights[0], m.weights[h]) for h in range(1, heads))
 
 
 def test_same_word_preset_splits_attention_between_copies_of_a_word():
@@ -297,6 +378,15 @@ def test_same_word_preset_splits_attention_between_copies_of_a_word():
         w = m.weights[h, 0, the]
         assert np.ptp(w) < 1e-15 and w.sum() > 0.99  # identical vectors and no position: an even split
     assert m.quantities(query=1)["top_key"] == 1
+    m = model.AttentionModel(model.DEFAULT_SENTENCE, model.Config(preset=3))
+    assert m.weights[:, 7].argmax(axis=-1).tolist() == [7, 7]  # "it" looks at "it", in both heads
+    length = math.sqrt(SAME_WORD_LOGIT * math.sqrt(8))  # QK-norm: every q and k equally long
+    np.testing.assert_allclose(np.linalg.norm(m.qkv[:2], axis=-1), length, rtol=1e-12)
+
+
+def test_same_word_preset_says_when_it_cannot_work():
+    assert "d_k ≥ 2" in model.AttentionModel("a b a", model.Config(d_k=1, heads=4, preset=3)).notice
+    assert "heads × d_k ≥ 3" in model.AttentionModel("a b a", model.Config(d_k=2, heads=1, preset=3)).notice
 
 
 def test_random_weights_are_seeded():
@@ -322,8 +412,38 @@ def test_hand_edits_change_everything_downstream_and_survive_temperature_changes
     assert not m.edits and m.qkv[0, 0, 3, 0] != 25.0
     with pytest.raises(ValueError):
         m.set_entry(0, 0, 0, 0, float("nan"))
+    for huge in (1e200, -1e200, 1e6 * (1 + 1e-12)):
+        with pytest.raises(ValueError, match="between −10⁶ and 10⁶"):
+            m.set_entry(0, 0, 0, 0, huge)
     with pytest.raises(IndexError):
         m.set_entry(0, 1, 0, 0, 1.0)
+
+
+def test_the_largest_allowed_edits_keep_every_number_finite():
+    m = model.AttentionModel("a b c", model.Config(d_k=2, heads=1, temperature=1e-6, scaled=False))
+    m.set_entry(1, 0, 0, 0, 1e6)  # K[0, 0]
+    m.set_entry(1, 0, 1, 0, -1e6)  # K[1, 0]
+    m.set_entry(0, 0, 0, 0, 1e6)  # Q[0, 0]: scores ±10¹², logits ±10¹⁸
+    assert np.isfinite(m.logits).all() and np.isfinite(m.weights).all() and np.isfinite(m.output).all()
+    np.testing.assert_allclose(m.weights.sum(axis=-1), 1.0)
+    assert m.weights[0, 0, 0] == 1.0
+
+
+def test_softmax_puts_a_rows_mass_on_its_infinite_entries():
+    inf = math.inf
+    x = np.array([[inf, 1.0, inf, -inf], [1.0, 2.0, 3.0, -inf], [-inf] * 4, [inf, -inf, 0.0, 5.0]])
+    p = model.softmax(x)
+    np.testing.assert_array_equal(p[0], [0.5, 0, 0.5, 0])
+    np.testing.assert_allclose(p[1, :3], np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum())
+    np.testing.assert_array_equal(p[2], 0)
+    np.testing.assert_array_equal(p[3], [1, 0, 0, 0])
+    np.testing.assert_array_equal(model.softmax(x.T, axis=0), p.T)  # along any axis
+    # what huge hand-edits would have given without the limit: ±∞ scores, and no NaN
+    q = np.array([[[1e200, 0.0], [1.0, 0.0]]])
+    k = np.array([[[1e200, 0.0], [-1e200, 0.0]]])
+    with np.errstate(over="ignore", invalid="ignore"):
+        w = model.attention_weights(q, k)
+    assert not np.isnan(w).any() and w[0, 0].tolist() == [1.0, 0.0]
 
 
 def test_masking_every_key_a_row_can_see_gives_zeros():
