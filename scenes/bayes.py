@@ -2,10 +2,13 @@
 
     manim -ql scenes/bayes.py BayesUpdateScene
 
-Parameters: the JSON file named by $MATHLENS_PARAMS (the explorer's params(): alpha, beta, true_p,
-seed, heads, tails, and "lang": "en" or "zh"; other keys are ignored), over the defaults of
-lessons/bayes-coin.toml. With heads + tails > 0 the clip replays those counts (spread evenly in
-time, as the explorer does); otherwise it flips FLIPS coins with the hidden true_p (seeded).
+Parameters: the JSON file named by $MATHLENS_PARAMS (the explorer's scene_params(): alpha, beta,
+true_p, seed, heads and tails at the timeline's step, "order" — those observations in order as a
+string of H and T, or its first part — and "lang": "en" or "zh"; other keys are ignored), over the
+defaults of lessons/bayes-coin.toml. With an "order" the clip replays exactly those flips (any heads
+and tails beyond it follow, spread evenly); without one, heads + tails > 0 are spread evenly in time
+(as the explorer does with a lesson's counts); with neither it flips FLIPS coins with the hidden
+true_p (seeded).
 Math goes through scenes/mathtex.py (ziamath → SVG), so no LaTeX is needed.
 """
 
@@ -65,6 +68,8 @@ CAPTIONS = {
               "抛硬币之前：关于 θ = P(正面) 的先验信念 Beta({a}, {b})。"),
     "flips": ("Each flip multiplies the curve by θ (heads) or 1 − θ (tails), then rescales it.",
               "每次抛掷把曲线乘以 θ（正面）或 1 − θ（反面），再归一化。"),
+    "no flips": ("No flips yet: with no data the posterior is still the prior.",
+                 "还没有抛掷：没有数据时，后验仍然就是先验。"),
     "rest": ("… and {rest} more flips at once: the posterior only depends on the counts.",
              "……再一次加入 {rest} 次抛掷：后验只取决于计数。"),
     "posterior": ("After {n} flips ({h} heads): Beta({a1}, {b1}); 95 % of it lies in [{lo}, {hi}].",
@@ -79,6 +84,7 @@ def load_params(path: str | os.PathLike | None = None) -> dict:
     with open(LESSON, "rb") as f:
         params |= {k: float(v) for k, v in tomllib.load(f).get("params", {}).items() if k in KEYS}
     path = os.environ.get(PARAMS_ENV) if path is None else path
+    where = "params"
     if path:
         where = f"{PARAMS_ENV} file {os.fspath(path)!r}"
         try:
@@ -101,15 +107,34 @@ def load_params(path: str | os.PathLike | None = None) -> dict:
             if raw["lang"] not in LANGS:
                 raise ParamsError(f"{where}: 'lang' must be one of {LANGS}, found {raw['lang']!r}")
             params["lang"] = raw["lang"]
+        if "order" in raw:
+            params["order"] = _order(raw["order"], where)
     for key in ("true_p", "seed", "heads", "tails"):
         params[key] = model.PARAMS[key].clamp(params[key])
+    if "order" in params:
+        h = params["order"].count("H")
+        if h > params["heads"] or len(params["order"]) - h > params["tails"]:
+            raise ParamsError(f"{where}: 'order' has {h} heads and {len(params['order']) - h} tails, more than "
+                              f"the {params['heads']:g} heads and {params['tails']:g} tails it is the order of")
     return params
+
+
+def _order(value, where: str) -> str:
+    if not isinstance(value, str) or value.strip("HT"):
+        raise ParamsError(f"{where}: 'order' must be a string of H (heads) and T (tails), found {value!r:.40}")
+    return value
 
 
 def observations(p: dict) -> np.ndarray:
     """The flips the clip shows (1 heads, 0 tails): the lesson's counts, else seeded random flips."""
     log = model.FlipLog()
-    if p["heads"] + p["tails"] > 0:
+    if "order" in p:  # the explorer's own record: these flips in this order, then any others
+        bits = np.frombuffer(p["order"].encode("ascii"), np.uint8) == ord("H")
+        rest = model.FlipLog()
+        rest.set_counts(int(p["heads"]) - int(bits.sum()), int(p["tails"]) - int((~bits).sum()))
+        log.extend(bits.astype(np.uint8))
+        log.extend(rest.observations)
+    elif p["heads"] + p["tails"] > 0:
         log.set_counts(int(p["heads"]), int(p["tails"]))
     else:
         log.extend(model.flips(np.random.default_rng(int(p["seed"])), FLIPS, p["true_p"]))
@@ -182,8 +207,7 @@ class BayesUpdateScene(Captioned, Scene):
         self.add(counter)
         row = VGroup()
         runs = [0.55 if k <= SLOW else max(0.08, 0.3 * 0.93 ** (k - SLOW)) for k in range(1, shown + 1)]
-        if shown:
-            self.say("flips")
+        self.say("flips" if shown else "no flips")
         for k, run in zip(range(1, shown + 1), runs, strict=True):
             token = self._token(int(obs[k - 1]))
             slot = k - 1

@@ -179,11 +179,19 @@ def symbolic_steps() -> list[Step]:
 
 
 # --- in the learner's numbers (fast: exact arithmetic, no simplify) ----------------------------------
-def _exact(x: float, places: int = 4) -> sp.Rational:
+def _exact(x: float) -> sp.Rational:
+    """The float ``x`` as an exact rational: its shortest decimal (repr), which converts back to
+    exactly ``x`` — so every number computed here is the model's, not a rounded α's (α = 0.0316
+    from the log slider stays 0.0316). Numbers are rounded only where they are shown."""
     x = float(x)
     if not math.isfinite(x):
         raise ValueError(f"expected a finite number, got {x}")
-    return sp.Rational(str(round(x, places)))
+    return sp.Rational(repr(x))
+
+
+def _show(x: sp.Rational, digits: int = 6) -> sp.Expr:
+    """``x`` for display: itself when it has at most ``digits`` significant digits, else rounded."""
+    return x if sp.Rational(f"{float(x):.{digits}g}") == x else _dec(float(x), digits)
 
 
 def _dec(x: float, digits: int = 4) -> sp.Expr:
@@ -210,14 +218,15 @@ def live_steps(params: dict) -> list[Step]:
 
 
 def _coin(p: dict) -> list[Step]:
-    a0, b0 = _exact(p["alpha"], 3), _exact(p["beta"], 3)
+    a0, b0 = _exact(p["alpha"]), _exact(p["beta"])
     if a0 <= 0 or b0 <= 0:
         raise ValueError(f"α and β must be positive (found α = {p['alpha']}, β = {p['beta']})")
     hh, tt = int(p.get("h", p["heads"])), int(p.get("t", p["tails"]))
     nn = hh + tt
     a1, b1 = a0 + hh, b0 + tt
     one_m = 1 - theta
-    ea, eb, ek, el = a0 - 1, b0 - 1, a1 - 1, b1 - 1  # exponents, evaluated before the display is built
+    # exponents as decimals (θ^−0.9684, not 1/θ^(2421/2500)), evaluated before the display is built
+    ea, eb, ek, el = (x if x.is_Integer else _dec(float(x), 6) for x in (a0 - 1, b0 - 1, a1 - 1, b1 - 1))
     with sp.evaluate(False):
         product = Juxt(sp.Pow(theta, hh), sp.Pow(one_m, tt), sp.Pow(theta, ea), sp.Pow(one_m, eb))
         kernel = Juxt(sp.Pow(theta, ek), sp.Pow(one_m, el))
@@ -227,13 +236,14 @@ def _coin(p: dict) -> list[Step]:
                   (joined - theta ** (a1 - 1) * (1 - theta) ** (b1 - 1),), live=True)]
     coin = model.Coin(float(a0), float(b0), hh, tt)
     steps.append(Step("Your posterior", Named(r"p(\theta \mid D)"),
-                      Named(rf"\mathrm{{Beta}}({sp.latex(_dec(a1, 7))},\ {sp.latex(_dec(b1, 7))})", Over(kernel, BetaFn(a1, b1))),
+                      Named(rf"\mathrm{{Beta}}({_tex(a1)},\ {_tex(b1)})",
+                            Over(kernel, BetaFn(_show(a1, 10), _show(b1, 10)))),
                       f"The posterior is Beta(α + h, β + t) = Beta({_txt(a1)}, {_txt(b1)}), "
                       f"built from n = {nn} flips.", (a1 - (a0 + hh), b1 - (b0 + tt)), live=True))
     mean = a1 / (a0 + b0 + nn)
     shown = _dec(coin.posterior.mean)
     e_post = Named(r"\mathbb{E}[\theta \mid D]")
-    steps.append(Step("Your posterior mean", sp.Eq(e_post, Over(a1, a0 + b0 + nn), evaluate=False), shown,
+    steps.append(Step("Your posterior mean", sp.Eq(e_post, Over(_show(a1, 10), _show(a0 + b0 + nn, 10)), evaluate=False), shown,
                       f"So the next flip lands heads with probability {_txt(shown)}.",
                       (mean * (a0 + b0 + nn) - a1,), rel=_rel(mean, shown), live=True))
     w = (a0 + b0) / (a0 + b0 + nn)
@@ -258,16 +268,22 @@ def _coin(p: dict) -> list[Step]:
         mode_shown = _dec(mode)
         note = (f"The MLE h/n = {_txt(_dec(sp.Rational(hh, nn)))} ignores the prior." if nn
                 else "With no flips yet this is the prior's peak.")
-        steps.append(Step("Your MAP", sp.Eq(sp.Symbol("theta_MAP"), Over(a1 - 1, a1 + b1 - 2), evaluate=False),
+        steps.append(Step("Your MAP", sp.Eq(sp.Symbol("theta_MAP"), Over(_show(a1 - 1, 10), _show(a1 + b1 - 2, 10)),
+                                            evaluate=False),
                           mode_shown, note,
                           ((a1 - 1) * (1 - mode) - (b1 - 1) * mode,), rel=_rel(mode, mode_shown), live=True))
     return steps
 
 
+def _tex(x: sp.Rational) -> str:
+    """A parameter in LaTeX: an integer as it is, else a decimal of up to 10 significant digits."""
+    return sp.latex(x if x.is_Integer else _dec(float(x), 10))
+
+
 def _txt(x) -> str:
     x = as_expr(x)
     if isinstance(x, sp.Rational) and x.q != 1:
-        x = _dec(float(x), 4)
+        x = _dec(float(x), 6)
     text = str(x)
     return text.rstrip("0").rstrip(".") if "." in text and "e" not in text else text
 
@@ -288,7 +304,7 @@ def _diagnostic(p: dict) -> list[Step]:
     k = len(chain)
     where = "" if k == 1 else f" (test {k}: the prior is P(D) after {k - 1} positive test{'s' * (k > 2)})"
     steps = [Step("Your denominator: total probability", pos,
-                  _then(Plus(Times(se, _dec(prior)), Times(1 - sp_, _dec(1 - prior))), total),
+                  _then(Plus(Times(_show(se), _dec(prior)), Times(_show(1 - sp_), _dec(1 - prior))), total),
                   f"P(+) = P(+ | D)P(D) + P(+ | ¬D)P(¬D): sick people who test positive plus healthy ones who do{where}.",
                   (total - (se * prior + (1 - sp_) * (1 - prior)),), rel=_rel(prior, _dec(prior)), live=True)]
     if total == 0:
@@ -298,33 +314,34 @@ def _diagnostic(p: dict) -> list[Step]:
         return steps
     post = se * prior / total
     shown = _dec(post)
-    steps.append(Step("Your P(disease | +)", Named(r"P(D \mid +)"), _then(Over(Times(se, _dec(prior)), _dec(total)), post),
+    steps.append(Step("Your P(disease | +)", Named(r"P(D \mid +)"), _then(Over(Times(_show(se), _dec(prior)), _dec(total)), post),
                       f"Of everyone who tests positive, a fraction {_txt(shown)} is sick.",
                       (post * total - se * prior,), rel=_rel(prior, _dec(prior)), live=True))
     if k > 1:  # the sequential answer equals one update with all k tests at once
         lr = se**k * d / (se**k * d + (1 - sp_) ** k * (1 - d))
         steps.append(Step(f"{k} positive tests at once", Named(rf"P(D \mid +^{{{k}}})"),
-                          _then(Over(Times(sp.Pow(se, k, evaluate=False), d),
-                                     Plus(Times(sp.Pow(se, k, evaluate=False), d),
-                                          Times(sp.Pow(1 - sp_, k, evaluate=False), 1 - d))), post),
+                          _then(Over(Times(sp.Pow(_show(se), k, evaluate=False), _show(d)),
+                                     Plus(Times(sp.Pow(_show(se), k, evaluate=False), _show(d)),
+                                          Times(sp.Pow(_show(1 - sp_), k, evaluate=False), _show(1 - d)))), post),
                           "Updating test by test gives the same answer as updating once on all the results.",
                           (lr - post,), live=True))
     return steps
 
 
 def _normal(p: dict) -> list[Step]:
-    mu0, tau0, sig = _exact(p["mu0"], 3), _exact(p["tau0"], 3), _exact(p["sigma"], 3)
+    mu0, tau0, sig = _exact(p["mu0"]), _exact(p["tau0"]), _exact(p["sigma"])
     nn = int(round(p["normal_n"]))
-    xbar = _exact(p.get("xbar", 0.0), 3) if nn else sp.Integer(0)
+    xbar = _exact(p.get("xbar", 0.0)) if nn else sp.Integer(0)
     prec = 1 / tau0**2 + nn / sig**2
     post_mean = (mu0 / tau0**2 + nn * xbar / sig**2) / prec
     w = (1 / tau0**2) / prec
     tn = Named(r"\frac{1}{\tau_n^2}")
     steps = [Step("Your precisions add", tn,
-                  _then(Plus(Over(1, sp.Pow(tau0, 2, evaluate=False)), Over(nn, sp.Pow(sig, 2, evaluate=False))), prec),
+                  _then(Plus(Over(1, sp.Pow(_show(tau0), 2, evaluate=False)),
+                             Over(nn, sp.Pow(_show(sig), 2, evaluate=False))), prec),
                   f"Each observation adds 1/σ² of precision, so the posterior sd is τₙ ≈ {_txt(_dec(1 / math.sqrt(prec)))}.",
                   (prec - 1 / tau0**2 - nn / sig**2,), live=True)]
-    body = Plus(Times(_dec(w, 3), mu0), Times(_dec(1 - w, 3), _dec(xbar))) if nn else None
+    body = Plus(Times(_dec(w, 3), _show(mu0)), Times(_dec(1 - w, 3), _dec(xbar))) if nn else None
     steps.append(Step("Your posterior mean", sp.Symbol("mu_n"), _then(body, post_mean) if nn else _dec(post_mean),
                       "A precision-weighted average of the prior mean μ₀ and the sample mean x̄"
                       + (f" = {_txt(_dec(xbar))}." if nn else ": with no data it is μ₀."),

@@ -15,14 +15,14 @@ import math
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QSignalBlocker, Qt, QTimer, Slot
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QTabWidget, QVBoxLayout, QWidget
 
 from app.explorers.base import Explorer
 from app.explorers.bayes_beta_controls import summary_items
 from app.explorers.bayes_coin import CoinPanel
 from app.explorers.bayes_diagnostic import DiagnosticPanel
 from app.explorers.bayes_normal import NormalPanel
-from app.explorers.bayes_widgets import style_sheet
+from app.explorers.bayes_widgets import KeepArrowKeys, style_sheet
 from app.models import bayes as model
 from app.models.bayes_diagnostic import Diagnostic, sequential
 from app.models.bayes_normal import NormalMean, normal_observations
@@ -32,6 +32,7 @@ P = model.PARAMS
 ANIMATE_MS = 240.0  # one update glides this long
 FRAME_MS = 16
 TABS = ("Coin", "Diagnostic test", "Unknown mean")
+ORDER_MAX = 2000  # observations whose order the clip is sent
 #: which tabs show each setting (a change redraws only those)
 SHOWN_ON = {"true_p": ("coin",), "hdi": ("coin",), "reveal": ("coin", "normal"), "tab": (),
             "base_rate": ("diagnostic",), "sensitivity": ("diagnostic",), "specificity": ("diagnostic",),
@@ -106,6 +107,9 @@ class BayesExplorer(Explorer):
             shortcut = QShortcut(QKeySequence(key), self.coin_tab)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+        self._arrows = KeepArrowKeys(self)
+        for w in self.coin_tab.findChildren(QAbstractSlider) + self.coin_tab.findChildren(QAbstractSpinBox):
+            w.installEventFilter(self._arrows)
         self.apply_theme(LIGHT)
 
     # --- the models of the current state ---------------------------------------------------------
@@ -143,6 +147,15 @@ class BayesExplorer(Explorer):
         return dict(self._p) | {"heads": float(heads), "tails": float(tails), "step": float(self._step),
                                 "h": float(h), "t": float(t), "n": float(h + t),
                                 "xbar": float(xs.mean()) if len(xs) else 0.0}
+
+    def scene_params(self) -> dict:
+        """What "Render current state" sends the clip: params() with ``heads``/``tails`` the counts at
+        the timeline's step (what the figure shows) and ``order`` those observations in order, as H
+        and T (the first ORDER_MAX; the clip shows the first few dozen one by one, the rest as counts)."""
+        h, t = self._log.counts(self._step)
+        obs = self._log.observations[: min(self._step, ORDER_MAX)]
+        order = np.where(obs == 1, ord("H"), ord("T")).astype(np.uint8).tobytes().decode("ascii")
+        return self.params() | {"heads": float(h), "tails": float(t), "order": order}
 
     def set_params(self, params: dict[str, float]) -> None:
         self._stop()

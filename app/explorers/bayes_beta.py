@@ -32,13 +32,14 @@ from app.widgets.theme import LIGHT, Theme, text_px
 X_LABEL = "θ = P(heads)"
 MARKERS = ("mean", "MAP", "MLE")
 STRIP = 40  # observations shown around the timeline's step
+PLOT_MIN, PLOT_MIN_EM = 150, 7.5  # the figure's least height: px, or font sizes if more (axes + a readable plot)
 
 
 class BetaPlotView(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.theme = LIGHT
-        self.setMinimumSize(300, 220)
+        self.setMinimumSize(300, PLOT_MIN)
         p = self.getPlotItem()
         p.setMenuEnabled(False)
         p.hideButtons()
@@ -52,9 +53,11 @@ class BetaPlotView(pg.PlotWidget):
             fill.setZValue(-2)
             p.addItem(fill)
             self.fills.append(fill)
-        self.prior = segmented_curve(p, 1)
-        self.likelihood = segmented_curve(p, 2)
-        self.posterior = segmented_curve(p, 3)
+        # the dashed prior and likelihood over the posterior: where they coincide (a flat prior, no
+        # data yet) the dashes still show on the wider solid line
+        self.posterior = segmented_curve(p, 1)
+        self.prior = segmented_curve(p, 2)
+        self.likelihood = segmented_curve(p, 3)
         # labels stacked one text line apart from the top (heights set in set_state, in pixels)
         self.marker_layer = MarkerLayer(p)
         self.markers = {name: Marker(self.marker_layer, name) for name in MARKERS}
@@ -193,6 +196,7 @@ class BetaPlotView(pg.PlotWidget):
         self.theme = th = theme
         lw, px = th.line_width, th.font_px
         style_plot(self, th, X_LABEL, "density  p(θ)")
+        self.setMinimumHeight(max(PLOT_MIN, round(PLOT_MIN_EM * px)))
         self.getPlotItem().showGrid(x=False, y=False)  # GridLines draws it, far cheaper
         self.grid.set_pen(pg.mkPen(alpha(th.foreground, 28 if th.dark else 22), width=1))
         prior_c, post_c, lik_c = th.series[0], th.series[1], th.series[3]

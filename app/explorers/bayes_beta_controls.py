@@ -192,7 +192,10 @@ def summary_items(coin: Coin, region: tuple[tuple[float, float], ...], th: Theme
     digits = 4 if post.var < 1e-6 else 3
     iv = " ∪ ".join(f"[{fmt(a, digits)}, {fmt(b, digits)}]" for a, b in region)
     width = sum(b - a for a, b in region)
-    mode = "none (no single peak)" if math.isnan(post.mode) else fmt(post.mode, digits)
+    if math.isnan(post.mode):  # no single peak: flat, or U-shaped (peaks at both ends)
+        mode = "none (flat)" if post.a == post.b == 1 else "0 and 1"
+    else:
+        mode = fmt(post.mode, digits)
 
     def item(name: str, value: str, colour: str, scale: float = 1.0) -> list:
         return [(name + " ", th.muted, False, 1.0), (value, colour, True, scale)]

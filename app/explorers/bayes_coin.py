@@ -88,7 +88,12 @@ class CoinPanel(QWidget):
             show = room >= 11 * self.theme.font_px
             if hint.isVisibleTo(self.controls) != show:
                 hint.setVisible(show)
-            self.scroll.setFixedHeight(self.controls.sizeHint().height() + 4)
+            # the figure column (legend, numbers, plot at its least, timeline) keeps its height: on a
+            # short screen the controls scroll rather than the timeline sliding over the plot's axis
+            m = self.box.contentsMargins()
+            spare = self.height() - m.top() - m.bottom() - self.box.spacing() - self.figure.minimumSizeHint().height()
+            need = self.controls.sizeHint().height() + 4
+            self.scroll.setFixedHeight(max(min(need, spare), 4 * self.theme.font_px))
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 — Qt override
         # the controls' size hint is only right once their layout has run (fonts, rows shown): refit then

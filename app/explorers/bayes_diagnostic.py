@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 from app.explorers.bayes_diagnostic_views import LEAF_NAMES, ORDER, IconArrayView, TreeView, leaf_colours
 from app.explorers.bayes_widgets import NumberRow, pct
 from app.models.bayes_diagnostic import PEOPLE, Diagnostic
+from app.models.bayes_params import PARAMS
 from app.widgets.theme import LIGHT, Theme
 
 STACK_EM = 46  # narrower than this many font sizes: one picture at a time, chosen with two buttons
+MAX_TESTS = int(PARAMS["tests"].hi)  # "Test again" goes this far
 
 
 class DiagnosticPanel(QWidget):
@@ -113,8 +115,10 @@ class DiagnosticPanel(QWidget):
         grid.setVerticalSpacing(10)
         grid.addLayout(result, 0, 0)
         grid.addLayout(rates, 0, 1)
-        grid.addWidget(self.switch, 1, 0, 1, 2)
-        grid.setRowStretch(2, 1)
+        # narrow: the two buttons go under the rates, where the result column beside them is taller
+        # anyway (a row of their own would take that height from the picture)
+        rates.insertWidget(rates.count() - 1, self.switch)
+        grid.setRowStretch(1, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self._arrange(stacked=False)
@@ -128,11 +132,11 @@ class DiagnosticPanel(QWidget):
         for part in (self.people, self.tree_part):
             self.grid.removeWidget(part)
         if stacked:
-            self.grid.addWidget(self.people, 2, 0, 1, 2)
-            self.grid.addWidget(self.tree_part, 2, 0, 1, 2)
+            self.grid.addWidget(self.people, 1, 0, 1, 2)
+            self.grid.addWidget(self.tree_part, 1, 0, 1, 2)
         else:
-            self.grid.addWidget(self.people, 2, 0)
-            self.grid.addWidget(self.tree_part, 2, 1)
+            self.grid.addWidget(self.people, 1, 0)
+            self.grid.addWidget(self.tree_part, 1, 1)
         self.switch.setVisible(stacked)
         self._on_view()
 
@@ -153,20 +157,33 @@ class DiagnosticPanel(QWidget):
         for name, row in self.rows.items():
             row.set_value(getattr(first, name))
         counts = test.counts()
+        people = test.crowd()  # a rare disease is counted in a bigger crowd than the icon array's
+        many = test.counts(people)
         post = test.p_disease_given_positive
         k = len(chain)
         big = round(th.font_px * 2.6)
         sub = (f"after {k} positive tests in a row" if k > 1 else "after one positive test")
-        pos = counts["tp"] + counts["fp"]
-        sentence = (f"{counts['tp']} of the {pos} people who test positive are sick." if pos
-                    else "Nobody in this crowd tests positive.")
+        pos = many["tp"] + many["fp"]
+        crowd = "" if people == PEOPLE else f"In {_people(people)} people: "
+        if math.isnan(post):
+            value = "undefined"
+            sentence = "Undefined: nobody tests positive with these rates (P(+) = 0)."
+        else:
+            value = pct(post)
+            sentence = (f"{crowd}{_people(many['tp'])} of the {_people(pos)} who test positive are sick."
+                        if pos else "Nobody in this crowd tests positive.")
         self.big.setText(
             f"<div style='color:{th.muted}; font-size:{th.font_px}px'>P(disease | +) {sub}</div>"
-            f"<div style='color:{th.series[1]}; font-size:{big}px; font-weight:700'>{pct(post)}</div>"
+            f"<div style='color:{th.series[1]}; font-size:{big}px; font-weight:700'>{value}</div>"
             f"<div style='font-size:{th.font_px}px'>{sentence}</div>")
         steps = " → ".join(pct(t.p_disease_given_positive) for t in chain)
-        self.history.setText(f"Tests so far: {steps}" if k > 1 else
-                             "Test again: the posterior becomes the prior of the next test.")
+        history = (f"Tests so far: {steps}" if k > 1 else
+                   "Test again: the posterior becomes the prior of the next test.")
+        if k >= MAX_TESTS:
+            history += f" {MAX_TESTS} tests in a row is as far as this goes: Start over to begin again."
+        elif math.isnan(post):
+            history = "No test again: with these rates a positive result cannot happen."
+        self.history.setText(history)
         self.icons_title.setText(f"{PEOPLE:,} people before test {k}: {pct(test.base_rate)} sick"
                                  .replace(",", " "))
         self.icons.set_counts(counts)
@@ -179,10 +196,10 @@ class DiagnosticPanel(QWidget):
             items.append(f"<span style='color:{colour}; font-weight:700'>{mark}</span>&nbsp;{counts[key]}&nbsp;"
                          f"{name}")
         self.legend.setText("&nbsp;&nbsp; ".join(items))
-        self.tree.set_test(test, counts)
+        self.tree.set_test(test, many, people)
         self.message.setText(message)
         self.message.setVisible(bool(message))
-        self.again.setEnabled(not math.isnan(post) and k < 10)
+        self.again.setEnabled(not math.isnan(post) and k < MAX_TESTS)
 
     def big_text(self) -> str:
         return self.big.text()
@@ -193,10 +210,16 @@ class DiagnosticPanel(QWidget):
             view.theme = theme
             view.setMinimumSize(round(theme.font_px * 12), round(theme.font_px * 8))
             view.update()
+        self.tree.setMinimumHeight(max(round(theme.font_px * 8), self.tree.least_height()))
         if self.width() > 1:
             self._arrange(stacked=self.width() < STACK_EM * theme.font_px)
         for row in self.rows.values():
             row.set_label_width(round(theme.font_px * 6.5))
+
+
+def _people(n: int) -> str:
+    """9 032 with a no-break space: a count never breaks across lines."""
+    return f"{n:,}".replace(",", "&nbsp;")
 
 
 def _column(*widgets) -> QWidget:

@@ -1,5 +1,6 @@
 """Small Qt parts shared by the Bayes explorer's three tabs: a labelled number row (slider + spin
-box, optionally on a log scale), the style sheet, plot styling and number formatting. No model code.
+box, optionally on a log scale), the arrow-key filter, the style sheet, plot styling and number
+formatting. No model code.
 
 Passive: ``set_value`` shows a value with signals blocked; the user's edits leave as ``edited``.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QWidget
 
@@ -115,6 +116,21 @@ class NumberRow(QWidget):
 
     def set_label_width(self, px: int) -> None:
         self.label.setMinimumWidth(px)
+
+
+class KeepArrowKeys(QObject):
+    """An event filter for sliders and spin boxes: a focused one claims ← and → (it accepts the
+    ShortcutOverride), so it moves its value or cursor, and the coin tab's ←/→ timeline shortcuts
+    fire only while the focus is on something that has no use for them (a button, the figure)."""
+
+    KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 — Qt override
+        if event.type() == QEvent.Type.ShortcutOverride and event.key() in self.KEYS \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            event.accept()
+            return True
+        return False
 
 
 class TextRuns(QWidget):
@@ -252,6 +268,7 @@ def style_plot(plot: pg.PlotWidget, th: Theme, x_label: str, y_label: str) -> No
         if ax.autoSIPrefix:  # once, while the range is still 0..1: pyqtgraph 0.14 computes the
             ax.enableAutoSIPrefix(False)  # prefix scale here and keeps it (0.597 would show as 597)
     p.getAxis("left").setWidth(round(px * 4.3))  # "1000" and the rotated axis label
-    p.setContentsMargins(0, round(px * 0.6), round(px * 0.9), 0)  # room for the top and right tick labels
+    # room for the top and right tick labels, and below the axis title's descenders
+    p.setContentsMargins(0, round(px * 0.6), round(px * 0.9), max(2, px // 6))
     p.getAxis("bottom").setHeight(round(px * 2.6))
     p.showGrid(x=True, y=True, alpha=0.25 if th.dark else 0.18)

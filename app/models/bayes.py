@@ -87,9 +87,12 @@ class Beta:
     def logpdf(self, x) -> np.ndarray:
         """log density at x (any shape); −inf outside [0, 1], +inf where it diverges at an end."""
         x = np.asarray(x, dtype=float)
+        return np.where((x < 0) | (x > 1), -np.inf, self._logpdf_inside(x))
+
+    def _logpdf_inside(self, x: np.ndarray) -> np.ndarray:
+        """log density at x, all of it in [0, 1] (the plot grid: no mask needed)."""
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = special.xlogy(self.a - 1, x) + special.xlog1py(self.b - 1, -x) - special.betaln(self.a, self.b)
-        return np.where((x < 0) | (x > 1), -np.inf, out)
+            return special.xlogy(self.a - 1, x) + special.xlog1py(self.b - 1, -x) - special.betaln(self.a, self.b)
 
     def pdf(self, x) -> np.ndarray:
         return np.exp(self.logpdf(x))
@@ -164,7 +167,7 @@ class Curves:
     likelihood: np.ndarray  # θ^h(1−θ)^t scaled to integrate to 1: the Beta(h+1, t+1) density
     posterior: np.ndarray
     window: tuple[float, float]
-    ymax: float  # a y-range that shows every curve (ends where a density diverges are cut)
+    ymax: float  # a y-range that shows every curve, peaks included (ends where a density diverges are cut)
 
 
 @dataclass(frozen=True)
@@ -255,12 +258,11 @@ class Coin:
         lo, hi = self.window() if window is None else (float(window[0]), float(window[1]))
         if not 0.0 <= lo < hi <= 1.0:
             raise BayesInputError(f"a plot window inside [0, 1] is needed, found ({lo}, {hi})")
-        theta = lo + (np.arange(points) + 0.5) * ((hi - lo) / points)
-        prior = self.prior.pdf(theta)
-        post = self.posterior.pdf(theta)
-        lik = self.likelihood.pdf(theta) if self.n > 0 else np.ones_like(theta)
-        inner = slice(points // 50, points - points // 50)  # a density diverging at an end is cut
-        ymax = HEADROOM * max(float(c[inner].max()) for c in (prior, lik, post))
+        theta = lo + (np.arange(points) + 0.5) * ((hi - lo) / points)  # inside [0, 1]
+        dists = (self.prior, self.likelihood, self.posterior)
+        prior, lik, post = (np.exp(d._logpdf_inside(theta)) if d is not None else np.ones_like(theta) for d in dists)
+        peak = max(_peak(d, c, lo, hi) for d, c in zip(dists, (prior, lik, post), strict=True))
+        ymax = HEADROOM * peak
         return Curves(theta, prior, lik, post, (lo, hi), ymax if ymax > 0 else 1.0)
 
     def shade(self, curves: Curves, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
@@ -275,6 +277,32 @@ class Coin:
         ys = np.concatenate((self.posterior.pdf([lo]), curves.posterior[inside], self.posterior.pdf([hi])))
         top = 4 * curves.ymax  # the end of a divergent density: far above the view is enough
         return xs, np.minimum(ys, top)
+
+
+def _peak(d: Beta | None, values: np.ndarray, lo: float, hi: float) -> float:
+    """The highest of a density's ``values`` on the grid over [lo, hi] that a plot must show:
+    where it diverges at an end of [0, 1] in the window (a < 1 at 0, b < 1 at 1) the outer 2 % of
+    the grid on that side are left out (the curve is cut there); elsewhere it is bounded, and its
+    value at the mode counts too when the mode lies in the window (all heads: Beta(h + 1, 1) peaks
+    at θ = 1, half a grid cell beyond the last point, and steeply)."""
+    n = len(values)
+    cut = n // 50
+    left = cut if d is not None and d.a < 1 and lo == 0.0 else 0
+    right = n - cut if d is not None and d.b < 1 and hi == 1.0 else n
+    top = float(values[left:right].max())
+    if d is None or d.a < 1 or d.b < 1:
+        return top
+    a, b = d.a, d.b
+    m = 0.0 if a == 1 and b > 1 else 1.0 if b == 1 and a > 1 else 0.5 if a == b == 1 else (a - 1) / (a + b - 2)
+    if lo <= m <= hi:  # log f(m) in plain floats (cheap: this runs on every flip); 0·log 0 = 0 at an end
+        log_f = (_xlog(a - 1, m) + _xlog(b - 1, 1.0 - m) - math.lgamma(a) - math.lgamma(b) + math.lgamma(a + b)
+                 if a + b < 1e7 else float(special.xlogy(a - 1, m) + special.xlog1py(b - 1, -m) - special.betaln(a, b)))
+        top = max(top, math.exp(log_f))
+    return top
+
+
+def _xlog(k: float, x: float) -> float:
+    return 0.0 if k == 0 else k * math.log(x)
 
 
 def _nice_step(x: float) -> float:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from app.models.bayes import BayesInputError, _probability
 
 PEOPLE = 1000  # the icon array's crowd
+SICK = 10  # counting in whole people, at least this many sick (else a bigger crowd)
+MAX_CROWD = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,26 @@ class Diagnostic:
         return Diagnostic(post, self.sensitivity, self.specificity)
 
     def counts(self, people: int = PEOPLE) -> dict[str, int]:
-        """Whole people in each leaf for a crowd of ``people`` (rounded so they add up)."""
-        sick = round(self.base_rate * people)
-        tp = round(sick * self.sensitivity)
-        fp = round((people - sick) * (1 - self.specificity))
+        """Whole people in each leaf for a crowd of ``people`` (rounded half up, so they add up)."""
+        sick = _round(self.base_rate * people)
+        tp = _round(sick * self.sensitivity)
+        fp = _round((people - sick) * (1 - self.specificity))
         return {"tp": tp, "fn": sick - tp, "fp": fp, "tn": people - sick - fp}
+
+    def crowd(self, people: int = PEOPLE, sick: float = SICK) -> int:
+        """A crowd big enough to count this test in whole people: ``people``, or 10, 100, … times
+        as many (at most MAX_CROWD), the first in which ``sick`` or more people are expected to be
+        sick. A rare disease (base rate 0.0004: 0.4 sick per 1 000) then does not round to nobody."""
+        n = people
+        while self.base_rate > 0 and self.base_rate * n < sick and n < MAX_CROWD:
+            n *= 10
+        return n
+
+
+def _round(x: float) -> int:
+    """To the nearest whole number, halves up (Python's round() sends 4.5 to 4); first to 9 decimals,
+    so 9 950 × (1 − 0.91) = 895.4999999999997 counts as the 895.5 it stands for."""
+    return math.floor(round(x, 9) + 0.5)
 
 
 def sequential(test: Diagnostic, positives: int) -> list[Diagnostic]:

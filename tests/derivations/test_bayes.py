@@ -123,6 +123,9 @@ COIN_CASES = {
     "tiny prior": dict(alpha=0.001, beta=0.001, h=2, t=1),
     "huge prior": dict(alpha=10000, beta=10000, h=3, t=9),
     "a million flips": dict(alpha=1, beta=1, h=600000, t=400000),
+    "log-slider prior, no flips": dict(alpha=0.0316, beta=0.178, h=0, t=0),  # 3 significant figures
+    "log-slider prior, a few flips": dict(alpha=0.00562, beta=3.16, h=1, t=2),
+    "a typed prior": dict(alpha=0.30000000000000004, beta=2.0625, h=5, t=0),
 }
 
 
@@ -132,7 +135,7 @@ def check_coin(p: dict) -> list[Step]:
     for step in steps:
         assert_true_step(step)
         assert step.title and step.note.endswith(".")
-    coin = model.Coin(round(p["alpha"], 3), round(p["beta"], 3), p["h"], p["t"])
+    coin = model.Coin(p["alpha"], p["beta"], p["h"], p["t"])  # the model's numbers, as the panel shows them
     by_title = {s.title: s for s in steps}
     shown_mean = float(by_title["Your posterior mean"].rhs)
     assert shown_mean == pytest.approx(coin.posterior.mean, rel=5e-4)
@@ -171,16 +174,30 @@ def test_live_coin_refuses_a_bad_prior():
         bayes.live_steps({"tab": 0, "alpha": 0.0, "beta": 1.0})
 
 
+#: α, β as the controls give them: the log slider's 3 significant figures, or typed with 3 decimals
+PRIORS = st.one_of(st.floats(-2, 3).map(lambda e: float(f"{10 ** e:.3g}")),
+                   st.floats(0.001, 1000).map(lambda x: round(x, 3)).filter(lambda x: x > 0))
+
+
 @settings(max_examples=40, deadline=None)
-@given(st.floats(0.01, 1000).map(lambda x: round(x, 3)), st.floats(0.01, 1000).map(lambda x: round(x, 3)),
-       st.integers(0, 10**6), st.integers(0, 10**6))
+@given(PRIORS, PRIORS, st.integers(0, 10**6), st.integers(0, 10**6))
 def test_live_coin_random(a, b, h, t):
     check_coin(dict(alpha=a, beta=b, h=h, t=t))
 
 
+def test_live_coin_numbers_are_the_panels():
+    """α = 0.0316, β = 0.178 from the log slider, no flips: the derivation's mean is the summary's."""
+    steps = {s.title: s for s in bayes.live_steps({"tab": 0, "alpha": 0.0316, "beta": 0.178, "h": 0, "t": 0})}
+    mean = model.Coin(0.0316, 0.178).posterior.mean  # 0.1508…, which the panel shows as 0.151
+    assert float(steps["Your posterior mean"].rhs) == pytest.approx(mean, rel=5e-4)
+    assert "0.0316" in steps["Your prior × your flips"].note and "0.178" in steps["Your prior × your flips"].note
+    assert "0.9684" in steps["Your prior × your flips"].latex()  # the exponent α − 1, unrounded
+
+
 # --- the diagnostic test in numbers -------------------------------------------------------------------
 @pytest.mark.parametrize("rates, tests", [((0.01, 0.9, 0.91), 1), ((0.01, 0.9, 0.91), 2), ((0.01, 0.9, 0.91), 5),
-                                          ((0.3, 1.0, 1.0), 3), ((0.001, 0.99, 0.995), 1), ((0.5, 0.5, 0.5), 4)])
+                                          ((0.3, 1.0, 1.0), 3), ((0.001, 0.99, 0.995), 1), ((0.5, 0.5, 0.5), 4),
+                                          ((0.00004, 0.9, 0.91), 1), ((0.01234, 0.9876, 0.9123), 2)])
 def test_live_diagnostic(rates, tests):
     base, sens, spec = rates
     steps = bayes.live_steps({"tab": 1, "base_rate": base, "sensitivity": sens, "specificity": spec, "tests": tests})
@@ -212,6 +229,16 @@ def test_live_normal_matches_the_model():
         assert_true_step(step)
     assert float(steps[0].rhs.args[-1]) == pytest.approx(m.precision, rel=1e-3)
     assert float(steps[1].rhs.args[-1]) == pytest.approx(m.post_mean, rel=1e-3)
+    # log-slider values (3 significant figures) and an unrounded sample mean are used as they are
+    xs = np.random.default_rng(3).normal(0.2, 0.0178, 5)
+    m = NormalMean.of(0.37, 0.0562, 0.0178, xs)
+    steps = bayes.live_steps({"tab": 2, "mu0": 0.37, "tau0": 0.0562, "sigma": 0.0178, "normal_n": 5,
+                              "xbar": float(xs.mean())})
+    for step in steps:
+        assert_true_step(step)
+    assert float(steps[0].rhs.args[-1]) == pytest.approx(m.precision, rel=5e-4)
+    assert float(steps[1].rhs.args[-1]) == pytest.approx(m.post_mean, rel=5e-4)
+    assert f"{m.post_sd:.4g}" in steps[0].note
     empty = bayes.live_steps({"tab": 2, "mu0": 1.5, "normal_n": 0})
     assert float(empty[1].rhs) == 1.5 and "no data" in empty[1].note
 

@@ -1,6 +1,6 @@
 """The Bayes explorer as a learner meets it: click Heads and Tails, flip with a hidden p, scrub the
-timeline, undo, type a bad prior; the diagnostic tab's icon array, tree and "test again"; the
-unknown-mean tab; themes, hover, export; and what the figure then shows."""
+timeline, undo, type a bad prior; the unknown-mean tab; themes, hover, export; and what the figure
+then shows. The diagnostic tab: test_bayes_diagnostic.py; the audit's coin-tab fixes: test_bayes_coin_view.py."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from scipy import stats
 from app.explorers.bayes import BayesExplorer
 from app.lessons import LESSONS_DIR, load_lesson
 from app.models import bayes as model
-from app.models.bayes_diagnostic import Diagnostic
 from app.widgets.theme import DARK, LIGHT, PROJECTOR
 
 
@@ -295,51 +294,6 @@ def test_export_table_and_plot_item(explorer):
     assert cols == ["mu", "prior", "posterior"] and explorer.plot_item() is explorer.normal.plot.getPlotItem()
 
 
-# --- the diagnostic test --------------------------------------------------------------------------------
-@pytest.fixture
-def diagnostic(qtbot):
-    return make(qtbot, load_lesson(LESSONS_DIR / "bayes-diagnostic.toml"))
-
-
-def test_diagnostic_lesson_opens_on_its_tab_with_the_counts(diagnostic):
-    assert diagnostic.tabs.currentIndex() == 1 and diagnostic.params()["tab"] == 1
-    panel = diagnostic.diagnostic
-    assert panel.icons.counts == {"tp": 9, "fn": 1, "fp": 89, "tn": 901}
-    assert "9.2 %" in panel.big_text()
-    assert panel.tree.branch_labels()[0] == "P(D) = 0.0100"
-    q = diagnostic.quantities()
-    assert q["p_disease_given_positive"] == pytest.approx(Diagnostic().p_disease_given_positive)
-    arr = image_array(panel.icons.grab().toImage())
-    assert count_colour(arr, LIGHT.series[0], tol=30) > 300  # the 89 false alarms, in blue
-    assert count_colour(arr, LIGHT.series[1], tol=30) > 20  # the 9 true positives
-
-
-def test_test_again_updates_sequentially(diagnostic, qtbot):
-    panel = diagnostic.diagnostic
-    click(qtbot, panel.again)
-    assert diagnostic.params()["tests"] == 2
-    assert "50.3 %" in panel.big_text() and "9.2 % → 50.3 %" in panel.history.text()
-    assert panel.tree.test.base_rate == pytest.approx(Diagnostic().p_disease_given_positive)
-    assert diagnostic.quantities()["p_disease_given_positive"] == pytest.approx(0.5025, abs=1e-4)
-    panel.rows["specificity"].spin.setValue(0.95)  # new rates: a new first test
-    assert diagnostic.params()["tests"] == 1 and diagnostic.params()["specificity"] == 0.95
-    click(qtbot, panel.again)
-    click(qtbot, panel.reset)
-    assert diagnostic.params()["tests"] == 1
-
-
-def test_diagnostic_edges_sensitivity_and_specificity_at_0_and_1(diagnostic, qtbot):
-    panel = diagnostic.diagnostic
-    panel.rows["sensitivity"].spin.setValue(1.0)
-    panel.rows["specificity"].spin.setValue(1.0)
-    assert "100.0 %" in panel.big_text() and panel.icons.counts["fp"] == 0
-    panel.rows["base_rate"].spin.setValue(0.0)  # nobody sick, a perfect test: nobody positive
-    assert "–" in panel.big_text() and not panel.again.isEnabled()
-    assert math.isnan(diagnostic.quantities()["p_disease_given_positive"])
-    panel.rows["specificity"].spin.setValue(0.0)  # everybody positive: P(D | +) = base rate = 0
-    assert "0.0 %" in panel.big_text() and panel.again.isEnabled()
-
-
 # --- the unknown mean --------------------------------------------------------------------------------------
 def test_normal_tab_observes_and_narrows(explorer, qtbot):
     explorer.tabs.setCurrentIndex(2)
@@ -399,17 +353,3 @@ def test_projector_fonts_are_large(coin_lesson, qtbot):
     assert w.plot.getPlotItem().getAxis("bottom").style["tickFont"].pixelSize() == PROJECTOR.font_px
     assert w.summary.base.pixelSize() == PROJECTOR.font_px
     assert w.summary.height() >= 1.3 * PROJECTOR.font_px  # the larger numbers fit their line
-
-
-def test_narrow_diagnostic_tab_shows_one_picture_at_a_time(qtbot):
-    w = make(qtbot, load_lesson(LESSONS_DIR / "bayes-diagnostic.toml"), size=(1000, 900))
-    w.apply_theme(PROJECTOR)  # 1000 px at 28 px type: too narrow for the icons and the tree side by side
-    panel = w.diagnostic
-    qtbot.waitUntil(lambda: panel.switch.isVisible(), timeout=2000)
-    assert panel.people.isVisible() and not panel.tree_part.isVisible()
-    click(qtbot, panel.show_tree)
-    assert panel.tree_part.isVisible() and not panel.people.isVisible()
-    assert panel.tree.width() > 0.8 * panel.width()  # the whole width for the numbers on its branches
-    w.apply_theme(LIGHT)
-    qtbot.waitUntil(lambda: not panel.switch.isVisible(), timeout=2000)
-    assert panel.people.isVisible() and panel.tree_part.isVisible()

@@ -1,6 +1,6 @@
 """app/models/bayes*.py against scipy.stats and closed forms: the Beta posterior and its summaries
-(10⁶ flips, α and β near 0 or huge), the HDI, the plotted curves, the flip log; the diagnostic
-test with its sequential updates; the Normal–Normal model; Hypothesis on random (α, β, data)."""
+(10⁶ flips, α and β near 0 or huge), the HDI, the plotted curves and their y-range, the flip log;
+the Normal–Normal model; Hypothesis on random (α, β, data). The diagnostic test: test_bayes_diagnostic.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from scipy import integrate, stats
 
 from app.models import bayes as model
 from app.models.bayes import TAIL, BayesInputError, Beta, Coin, FlipLog
-from app.models.bayes_diagnostic import PEOPLE, Diagnostic, sequential
+from app.models.bayes_diagnostic import Diagnostic, sequential
 from app.models.bayes_normal import NormalMean, normal_observations
 
 SHAPES = [(1, 1), (0.5, 0.5), (2, 3), (0.001, 0.001), (0.001, 5), (7, 0.01), (1, 9), (9, 1), (30.5, 12.25),
@@ -161,6 +161,36 @@ def test_all_heads_and_all_tails():
     assert np.all(np.isfinite(c.curves().posterior))
 
 
+@pytest.mark.parametrize("a, b", [(1, 1), (2, 5), (50, 50), (1, 0.5), (0.5, 1)])
+def test_the_y_range_holds_every_peak_of_a_run_of_heads_or_tails(a, b):
+    """Beta(α + h, β) peaks at θ = 1, half a grid cell past the last point, where it climbs
+    steeply: the y-range must hold the peak itself (with its headroom), not the grid's highest point
+    2 % further in. Only where a density diverges (α or β < 1) is its end left out."""
+    for h in range(1, 120):
+        for coin in (Coin(a, b, h, 0), Coin(b, a, 0, h)):
+            post = coin.posterior
+            cv = coin.curves()
+            lo, hi = cv.window
+            assert cv.ymax >= cv.likelihood.max()  # Beta(h + 1, 1): never divergent
+            if post.a >= 1 and post.b >= 1:  # bounded: its top (at the mode, if on screen) fits
+                top = float(post.pdf(post.mode)) if lo <= post.mode <= hi else cv.posterior.max()
+                assert cv.ymax >= model.HEADROOM * top * (1 - 1e-12), (coin, cv.ymax, top)
+                assert cv.ymax >= cv.posterior.max()
+            else:  # diverging at one end: that end is cut, the rest of the curve fits
+                inner = cv.posterior[20:] if post.a < 1 else cv.posterior[:-20]
+                assert cv.ymax >= inner.max()
+
+
+def test_the_y_range_leaves_out_only_the_end_where_a_density_diverges():
+    jeffreys = Coin(0.5, 0.5).curves()  # U-shaped: both ends cut, the middle shown
+    assert jeffreys.ymax < 0.2 * max(jeffreys.posterior[0], jeffreys.posterior[-1])
+    assert jeffreys.ymax >= model.HEADROOM * jeffreys.posterior[20:-20].max()
+    left = Coin(0.5, 3).curves()  # diverges at 0 only: the end at 1 is kept, the one at 0 cut
+    assert left.ymax < left.posterior[0] and left.ymax >= model.HEADROOM * left.posterior[20:].max()
+    flat = Coin(1, 1).curves()
+    assert flat.ymax == pytest.approx(model.HEADROOM)
+
+
 @pytest.mark.parametrize("a, b", [(0.001, 0.001), (0.001, 1e4), (1e4, 0.001), (1e4, 1e4), (0.5, 0.5)])
 def test_extreme_priors_give_finite_curves_and_intervals(a, b):
     for h, t in ((0, 0), (3, 1), (1000, 0)):
@@ -294,68 +324,6 @@ def test_hdi_random_unimodal(a, b):
     elo, ehi = d.equal_tailed()
     assert hi - lo <= ehi - elo + 1e-12
     assert lo <= d.mode <= hi
-
-
-# --- the diagnostic test ------------------------------------------------------------------------------
-def test_diagnostic_closed_form():
-    d = Diagnostic(0.01, 0.9, 0.91)
-    assert d.p_positive == pytest.approx(0.9 * 0.01 + 0.09 * 0.99)
-    assert d.p_disease_given_positive == pytest.approx(0.009 / 0.0981)
-    assert d.p_disease_given_negative == pytest.approx(0.001 / (0.001 + 0.91 * 0.99))
-    assert sum(d.joint.values()) == pytest.approx(1.0)
-    assert d.counts() == {"tp": 9, "fn": 1, "fp": 89, "tn": 901}
-    assert sum(d.counts().values()) == PEOPLE
-
-
-def test_test_again_uses_the_posterior_as_prior_and_matches_one_batch_update():
-    d = Diagnostic(0.01, 0.9, 0.91)
-    chain = sequential(d, 4)
-    assert [c.base_rate for c in chain[1:]] == pytest.approx([c.p_disease_given_positive for c in chain[:-1]])
-    for k, c in enumerate(chain, start=1):  # k positives at once: odds × LR^k
-        odds = 0.01 / 0.99 * (0.9 / 0.09) ** k
-        assert c.p_disease_given_positive == pytest.approx(odds / (1 + odds), rel=1e-12)
-    assert chain[1].p_disease_given_positive == pytest.approx(0.5025, abs=1e-4)
-
-
-@pytest.mark.parametrize("base, sens, spec, expected", [
-    (0.01, 1.0, 1.0, 1.0),  # a perfect test
-    (0.01, 0.0, 0.9, 0.0),  # never positive when sick
-    (0.0, 0.9, 0.9, 0.0),  # nobody is sick
-    (1.0, 0.9, 0.9, 1.0),  # everybody is
-    (0.3, 1.0, 0.0, 0.3),  # everybody tests positive: no information
-])
-def test_diagnostic_edges(base, sens, spec, expected):
-    assert Diagnostic(base, sens, spec).p_disease_given_positive == pytest.approx(expected)
-
-
-@pytest.mark.parametrize("base, sens, spec", [(0.0, 0.9, 1.0), (0.5, 0.0, 1.0), (1.0, 0.0, 0.3)])
-def test_impossible_positive_is_nan_and_cannot_be_tested_again(base, sens, spec):
-    d = Diagnostic(base, sens, spec)
-    assert d.p_positive == 0 and math.isnan(d.p_disease_given_positive)
-    with pytest.raises(BayesInputError, match="cannot happen"):
-        d.after_positive()
-    assert len(sequential(d, 5)) == 1  # the chain stops
-    assert sum(d.counts().values()) == PEOPLE
-
-
-@pytest.mark.parametrize("bad", [-0.1, 1.1, math.nan])
-def test_rates_must_be_probabilities(bad):
-    with pytest.raises(BayesInputError, match="between 0 and 1"):
-        Diagnostic(0.01, bad, 0.9)
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1))
-def test_diagnostic_random_rates(base, sens, spec):
-    d = Diagnostic(base, sens, spec)
-    j = d.joint
-    assert sum(j.values()) == pytest.approx(1.0)
-    post = d.p_disease_given_positive
-    if d.p_positive > 0:  # Bayes' theorem: P(D | +) P(+) = P(+ | D) P(D)
-        assert 0 <= post <= 1
-        assert post * d.p_positive == pytest.approx(sens * base, abs=1e-15)
-    counts = d.counts()
-    assert sum(counts.values()) == PEOPLE and min(counts.values()) >= 0
 
 
 # --- the unknown mean --------------------------------------------------------------------------------

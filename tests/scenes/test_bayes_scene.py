@@ -1,6 +1,7 @@
 """scenes/bayes.py: the clip constructs (manim dry run) with the lesson's defaults or the learner's
-numbers from $MATHLENS_PARAMS, its posterior after each flip is the model's, its sections and
-subcaptions tile the clip, and bad parameter files are reported with their name."""
+numbers from $MATHLENS_PARAMS (the counts at the timeline's step, in the explorer's order), its
+posterior after each flip is the model's, its sections and subcaptions tile the clip, and bad
+parameter files are reported with their name."""
 
 from __future__ import annotations
 
@@ -93,6 +94,26 @@ def test_the_learners_counts_and_prior_are_replayed(tmp_path, monkeypatch):
     assert any("\u4e00" <= ch <= "\u9fff" for c in scene.captions_seen for ch in c)  # Chinese captions
 
 
+def test_the_explorers_order_is_replayed_exactly(tmp_path, monkeypatch):
+    """"Render current state" sends the counts at the timeline's step and their order."""
+    scene = render(tmp_path, monkeypatch, {"alpha": 2, "beta": 2, "heads": 3, "tails": 2, "order": "TTHHH"})
+    np.testing.assert_array_equal(scene.obs, [0, 0, 1, 1, 1])  # not the even spread HTHTH
+    assert [(c.heads, c.tails) for c in scene.coins] == [(0, 0), (0, 1), (0, 2), (1, 2), (2, 2), (3, 2)]
+    # an order shorter than the counts (the explorer sends the first ORDER_MAX): the rest follow it
+    p = {"heads": 5, "tails": 3, "order": "HHT"}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(p), "utf-8")
+    obs = clip.observations(clip.load_params(path))
+    assert list(obs[:3]) == [1, 1, 0] and obs.sum() == 5 and len(obs) == 8
+
+
+def test_an_empty_record_shows_the_prior_alone(tmp_path, monkeypatch):
+    scene = render(tmp_path, monkeypatch, {"alpha": 3, "beta": 2, "heads": 0, "tails": 0, "order": ""})
+    assert len(scene.obs) == 0 and len(scene.coins) == 1  # no random flips: the timeline was at step 0
+    assert any("No flips yet" in c for c in scene.captions_seen)
+    assert scene.sections_seen == ["prior", "flips", "posterior"]
+
+
 def test_many_flips_arrive_in_one_step_after_the_first_ones(tmp_path, monkeypatch):
     monkeypatch.setattr(clip, "SHOWN", 8)
     scene = render(tmp_path, monkeypatch, {"heads": 600000, "tails": 400000})
@@ -109,6 +130,9 @@ def test_many_flips_arrive_in_one_step_after_the_first_ones(tmp_path, monkeypatc
     ('{"beta": "2"}', "'beta' must be a finite number"),
     ('{"heads": NaN}', "'heads' must be a finite number"),
     ('{"lang": "fr"}', "'lang' must be one of"),
+    ('{"heads": 2, "tails": 1, "order": "HXT"}', "'order' must be a string of H"),
+    ('{"heads": 2, "tails": 1, "order": 7}', "'order' must be a string of H"),
+    ('{"heads": 1, "tails": 1, "order": "HHT"}', "'order' has 2 heads and 1 tails, more than"),
 ])
 def test_bad_params_file_is_reported_with_its_name(tmp_path, text, fragment):
     path = tmp_path / "bad.json"
