@@ -41,14 +41,14 @@ def symlog(d: np.ndarray, c: float) -> np.ndarray:
         return np.sign(d) * np.log10(1 + np.abs(d) / c)
 
 
-def symlog_ticks(lo: float, hi: float, c: float) -> list[tuple[float, str]]:
-    """(position, label) of 0 and ±10ᵏ inside [lo, hi] (symlog units): at most 4 a side, none
-    closer than a unit to 0 (where they would overlap its label)."""
+def symlog_ticks(lo: float, hi: float, c: float, most: int = 4) -> list[tuple[float, str]]:
+    """(position, label) of 0 and ±10ᵏ inside [lo, hi] (symlog units): at most ``most`` a side,
+    none closer than a unit to 0 (where they would overlap its label)."""
     kmin = math.floor(math.log10(c)) + 1
     top = max(abs(lo), abs(hi))
     marks = [(math.log10(1 + 10.0**k / c), k) for k in range(kmin, kmin + math.ceil(top) + 2)]
     marks = [(u, k) for u, k in marks if 0.9 <= u <= top]
-    stride = max(1, math.ceil(len(marks) / 4))
+    stride = max(1, math.ceil(len(marks) / max(1, most)))
     ticks = [(0.0, "0")]
     for u, k in marks[::-1][::stride]:  # from the outside in: the largest always labelled
         label = f"10{str(k).translate(_SUP)}"
@@ -172,12 +172,16 @@ class LossView(pg.PlotWidget):
             self._yrange = (lo, top)
             self.setYRange(lo, top, padding=0.02)
             if self.mode == "change":  # ticks on the data's range, not in the legend's headroom
-                self.getPlotItem().getAxis("left").setTicks([symlog_ticks(lo, hi, self.linthresh), []])
+                # as many labels a side as fit 2.5 text lines apart (a short plot in projector mode)
+                most = int(self.getPlotItem().vb.height() / (5 * text_px(self.theme, 0.9)))
+                self.getPlotItem().getAxis("left").setTicks([symlog_ticks(lo, hi, self.linthresh, most), []])
 
     def _fit_legend(self) -> None:
-        """Show the legend only where its one row fits (the coloured names beside the plot suffice)."""
+        """Show the legend only where its one row fits, in width and in at most a third of the height
+        (the coloured names beside the plot suffice)."""
         vb = self.getPlotItem().vb
-        self.legend.setVisible(0 < self.legend.boundingRect().width() <= vb.width() - 12)
+        rect = self.legend.boundingRect()
+        self.legend.setVisible(0 < rect.width() <= vb.width() - 12 and rect.height() <= vb.height() / 3)
         self._yrange = None  # the room it needs may have changed
 
     def _legend_fraction(self) -> float:

@@ -380,3 +380,25 @@ def test_minima_are_drawn_above_the_path_heads(qtbot, explorer):
     assert len(w.contour.minima.data) == 6
     assert w.contour.minima.zValue() > w.contour.heads.zValue()
     assert w.contour.minima.opts["brush"].color().alpha() < 128  # hollow enough to see a head inside
+
+
+def test_short_loss_plot_in_projector_mode_keeps_its_labels_apart(qtbot, lesson):
+    """At 1280×720 in the projector theme the loss plot is short: the legend hides rather than
+    cover the curves, and the symlog labels (saddle) stay at least two text lines apart."""
+    from app.widgets.theme import text_px
+
+    w = DescentExplorer(lesson)
+    qtbot.addWidget(w)
+    w.apply_theme(PROJECTOR)
+    w.resize(1280, 720)
+    w.show()
+    qtbot.waitExposed(w)
+    w.controls.surface.setCurrentIndex(4)  # the saddle: no minimum, symlog y
+    vb = w.loss.getPlotItem().vb
+    legend = w.loss.legend
+    assert not legend.isVisible() or legend.boundingRect().height() <= vb.height() / 3
+    ticks = w.loss.getPlotItem().getAxis("left")._tickLevels[0]
+    lo, hi = vb.viewRange()[1]
+    ys = sorted(vb.height() * (v - lo) / (hi - lo) for v, _ in ticks if lo <= v <= hi)
+    assert len(ys) >= 2
+    assert min(np.diff(ys)) >= 2 * text_px(PROJECTOR, 0.9)
